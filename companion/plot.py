@@ -1,0 +1,87 @@
+"""See a :class:`~companion.song.Song`: multi-track piano rolls with octave lines C2..C7.
+
+Each track gets its own colour (drums grey), notes are drawn as bars in beats, bar lines are faint,
+and the horizontal octave lines make the register of each part visible -- the thing the seed report
+says a piano roll "does not have". The roll has it; a model trained on it simply does not use it.
+
+Used by notebooks 00_tour, 01_representing_music and every lesson's sample cells.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+from matplotlib.collections import PolyCollection
+from matplotlib.patches import Patch
+
+from .song import Song, pitch_name
+
+TRACK_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+OCTAVE_LINES = tuple(range(36, 97, 12))  # C2 .. C7
+
+
+def plot_song(song: Song, ax=None, *, title: str | None = None, beats: tuple[float, float] | None = None,
+              registers: dict[str, tuple[int, int]] | None = None):
+    """Draw ``song`` as a multi-track piano roll.
+
+    Args:
+        song: what to draw.
+        ax: a matplotlib Axes (a new figure when None).
+        title: the axes title (default: the song's title).
+        beats: (first, last) beat to show; default the whole song.
+        registers: optional track name -> (low, high) pitch band, shaded behind the notes (the jazz
+            corpus passes :data:`companion.jazz.REGISTERS`).
+
+    Returns:
+        The Axes.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4))
+    res = song.resolution
+    handles = []
+    pitches = [n.pitch for t in song.tracks for n in t.notes] or [60]
+    colour_index = 0
+    for track in song.tracks:
+        if track.is_drum:
+            colour = "0.55"
+        else:
+            colour = TRACK_COLOURS[colour_index % len(TRACK_COLOURS)]
+            colour_index += 1
+        boxes = [
+            [(n.start / res, n.pitch - 0.4), (n.end / res, n.pitch - 0.4), (n.end / res, n.pitch + 0.4),
+             (n.start / res, n.pitch + 0.4)]
+            for n in track.notes
+        ]
+        ax.add_collection(PolyCollection(boxes, facecolors=colour, edgecolors="none", alpha=0.85))
+        handles.append(Patch(color=colour, label=f"{track.name} ({len(track.notes)})"))
+        if registers and track.name in registers:
+            low, high = registers[track.name]
+            ax.axhspan(low - 0.5, high + 0.5, color=colour, alpha=0.07, lw=0)
+    first, last = beats if beats else (0.0, max(song.end_tick / res, 1.0))
+    ax.set_xlim(first, last)
+    low, high = min(pitches) - 3, max(pitches) + 3
+    ax.set_ylim(low, high)
+    for pitch in OCTAVE_LINES:
+        if low < pitch < high:
+            ax.axhline(pitch, color="0.3", lw=0.6, ls="--", alpha=0.6)
+    ax.set_yticks([p for p in OCTAVE_LINES if low < p < high], [pitch_name(p) for p in OCTAVE_LINES if low < p < high])
+    beats_per_bar = song.ticks_per_bar / res
+    bar = 0.0
+    while bar <= last:
+        if bar >= first:
+            ax.axvline(bar, color="0.85", lw=0.5, zorder=0)
+        bar += beats_per_bar
+    ax.set_xlabel("beats")
+    ax.set_ylabel("pitch (octave lines at C)")
+    ax.set_title(song.title if title is None else title)
+    if handles:
+        ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.8)
+    return ax
+
+
+def save_png(song: Song, path, **options) -> None:
+    """Draw ``song`` with :func:`plot_song` into a PNG file (the CLI's ``--png``)."""
+    fig, ax = plt.subplots(figsize=(10, 4))
+    plot_song(song, ax, **options)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
