@@ -97,10 +97,14 @@ def _inspect(args) -> int:
     if args.json:
         print(json.dumps(info))
         return 0
-    print(f"{args.file}: {info['seconds']} s, {info['bars']} bars, {info['notes']} notes, "
-          f"{info['resolution']} ticks per beat")
-    print(f"  tempo (bpm): {', '.join(map(str, info['tempos_bpm']))}   time signature: "
-          f"{', '.join(info['time_signatures'])}")
+    print(
+        f"{args.file}: {info['seconds']} s, {info['bars']} bars, {info['notes']} notes, "
+        f"{info['resolution']} ticks per beat"
+    )
+    print(
+        f"  tempo (bpm): {', '.join(map(str, info['tempos_bpm']))}   time signature: "
+        f"{', '.join(info['time_signatures'])}"
+    )
     for t in info["tracks"]:
         kind = "drums" if t["is_drum"] else f"program {t['program']}"
         print(f"  {t['name']:<24}{kind:<14}{t['notes']:>7} notes")

@@ -321,8 +321,9 @@ def _download_jsb() -> Path:
         with urllib.request.urlopen(JSB_URL, timeout=30) as response:
             data = response.read(10_000_000)
     except OSError as exc:
-        raise DataError(f"jsb: no --path given and the download from {JSB_URL} failed ({exc}); "
-                        "pass the path of JSB_Chorales.mat") from None
+        raise DataError(
+            f"jsb: no --path given and the download from {JSB_URL} failed ({exc}); pass the path of JSB_Chorales.mat"
+        ) from None
     if hashlib.sha256(data).hexdigest() != JSB_SHA256:
         raise DataError(f"jsb: the file downloaded from {JSB_URL} fails its sha256 check")
     tmp = file.with_suffix(".part")

@@ -40,8 +40,10 @@ def representation_versions(song: Song) -> dict[str, Song]:
         roll.onsets = roll.velocities = None
         versions[name] = pianoroll.decode(roll, resolution=song.resolution, title=f"{song.title} {name}")
     folded = song.copy(
-        tracks=[t if t.is_drum else replace(t, notes=[replace(n, pitch=60 + n.pitch % 12) for n in t.notes])
-                for t in song.tracks],
+        tracks=[
+            t if t.is_drum else replace(t, notes=[replace(n, pitch=60 + n.pitch % 12) for n in t.notes])
+            for t in song.tracks
+        ],
         title=f"{song.title} pitch-class-only",
     )
     versions["pitch-class-only"] = folded

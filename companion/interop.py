@@ -73,7 +73,9 @@ def from_multitrack(multitrack, resolution: int = 480, title: str = "") -> Song:
         velocities=velocities,
         steps_per_beat=steps_per_beat,
         lowest_pitch=0,
-        tracks=[Track(t.name or f"track {i}", int(t.program), bool(t.is_drum)) for i, t in enumerate(multitrack.tracks)],
+        tracks=[
+            Track(t.name or f"track {i}", int(t.program), bool(t.is_drum)) for i, t in enumerate(multitrack.tracks)
+        ],
         tempos=[Tempo(i, float(tempo[i])) for i in changes if i < len(tempo)],
         time_signatures=[TimeSignature(0, 4, 4)],
     )
@@ -93,7 +95,9 @@ def to_music21(song: Song):
     for track in song.tracks:
         part = stream.Part()
         part.partName = track.name
-        inst = instrument.UnpitchedPercussion() if track.is_drum else instrument.instrumentFromMidiProgram(track.program)
+        inst = (
+            instrument.UnpitchedPercussion() if track.is_drum else instrument.instrumentFromMidiProgram(track.program)
+        )
         part.insert(0, inst)
         for n in track.notes:
             m21 = note.Note(n.pitch, quarterLength=Fraction(n.duration, song.resolution))
@@ -128,7 +132,7 @@ def from_music21(score, resolution: int = 480, title: str = "", program: int = 0
             velocity = element.volume.velocity if element.volume.velocity else 90
             for p in element.pitches:
                 notes.append(Note(_ticks(start, resolution), p.midi, _ticks(duration, resolution), int(velocity)))
-        name = part.partName or getattr(part, "id", None) or f"part {index}"
+        name = getattr(part, "partName", None) or f"part {index}"
         tracks.append(Track(str(name), program, False, sorted(notes)))
     if not any(t.notes for t in tracks):
         raise DataError(f"{title or 'score'}: no notes in the score")

@@ -270,7 +270,7 @@ def _choose_voicing(r: random.Random, root: int, quality: str, previous: tuple[i
 
     def motion(v: tuple[int, ...]) -> float:
         if len(v) == len(previous):
-            cost = sum(abs(a - b) for a, b in zip(v, previous))
+            cost = sum(abs(a - b) for a, b in zip(v, previous, strict=True))
         else:
             cost = abs(sum(v) / len(v) - prev_mean) * len(v) + 1.0
         drift = max(0.0, abs(sum(v) / len(v) - 61) - 5)  # keep the hands around the middle
@@ -346,7 +346,8 @@ def _bass(r: random.Random, chords: list[ChordLabel]) -> list[Note]:
                         step = _step_in_scale(cur, chord.root, scale, -direction, lo, hi)
             elif b % 2 == 0 or r.random() < 0.4:  # a chord tone (not the same note again)
                 back = line[-2] if len(line) > 1 else None  # no see-saw between two notes
-                options = [p for p in _pitches_of(chord.root, tones, lo, hi) if 0 < abs(p - cur) <= 7 and p != back]
+                near = _pitches_of(chord.root, tones, lo, hi)
+                options = [p for p in near if 0 < abs(p - cur) <= 7 and p != back]
                 step = r.choice(options) if options else cur
             else:
                 direction = r.choice((-1, 1)) if lo + 2 < cur < hi - 2 else (1 if cur <= lo + 2 else -1)
@@ -354,7 +355,8 @@ def _bass(r: random.Random, chords: list[ChordLabel]) -> list[Note]:
             line.append(step)
         for b, p in enumerate(line):
             accent = 8 if b % 2 else 0
-            notes.append(Note(chord.tick + b * RESOLUTION, p, RESOLUTION - STEP, 74 + accent + r.randint(0, 16)))
+            velocity = 74 + accent + r.randint(0, 16)
+            notes.append(Note(chord.tick + b * RESOLUTION, p, RESOLUTION - STEP, velocity))
         prev = line[-1]
     return notes
 
@@ -427,7 +429,7 @@ def _melody(r: random.Random, timeline: _Timeline, end: int) -> list[Note]:
     cur = 70 + r.randint(-4, 4)
     direction = r.choice((-1, 1))
     velocity = 90
-    for i, (tick, duration, phrase_start) in enumerate(events):
+    for i, (tick, _, phrase_start) in enumerate(events):
         chord = timeline.at(tick)
         tones, scale = CHORD_TONES[chord.quality], SCALES[chord.quality]
         if phrase_start:
@@ -459,7 +461,7 @@ def _melody(r: random.Random, timeline: _Timeline, end: int) -> list[Note]:
         pitches.append(pitch)
         cur = pitch
     notes = []
-    for (tick, duration, _), pitch in zip(events, pitches):
+    for (tick, duration, _), pitch in zip(events, pitches, strict=True):
         if duration > RESOLUTION:  # held notes stop at the chord change
             duration = min(duration, timeline.end_of(tick) - tick)
         accent = 8 if tick % RESOLUTION == 0 else -6
@@ -549,9 +551,7 @@ def generate_piece(rng: np.random.Generator, form: str, key: int, choruses: int,
         "bass": _bass(r, chords),
         "drums": _drums(r, num_bars),
     }
-    tracks = [
-        Track(name, PROGRAMS[name], is_drum=name == "drums", notes=sorted(parts[name])) for name in TRACK_NAMES
-    ]
+    tracks = [Track(name, PROGRAMS[name], is_drum=name == "drums", notes=sorted(parts[name])) for name in TRACK_NAMES]
     return Song(
         tracks=tracks,
         resolution=RESOLUTION,

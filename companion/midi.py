@@ -103,7 +103,7 @@ def read_midi(source: PathLike | bytes, *, strict: bool = True, repairs: list[st
     try:
         midi = mido.MidiFile(file=io.BytesIO(data), clip=False)
     except (OSError, EOFError, ValueError, KeyError, IndexError, struct.error) as exc:
-        raise MidiError(f"{name}: corrupt MIDI data ({exc or type(exc).__name__})") from None
+        raise MidiError(f"{name}: corrupt MIDI data ({str(exc) or type(exc).__name__})") from None
     return _to_song(midi, name, strict, repairs if repairs is not None else [])
 
 
@@ -148,7 +148,7 @@ def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -
             elif kind == "program_change":
                 programs.setdefault((index, msg.channel), msg.program)
             elif kind == "set_tempo":
-                tempos.append(Tempo(tick, round(mido.tempo2bpm(msg.tempo), 6)))
+                tempos.append(Tempo(tick, _bpm(msg.tempo)))
             elif kind == "time_signature":
                 signatures.append(TimeSignature(tick, msg.numerator, msg.denominator))
             elif kind == "track_name" and msg.name.strip():
@@ -184,6 +184,16 @@ def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -
     )
 
 
+def _bpm(microseconds_per_beat: int) -> float:
+    """The shortest decimal bpm that writes back to the same microseconds per beat (90, not 89.99996)."""
+    exact = 60_000_000 / max(microseconds_per_beat, 1)
+    for digits in range(7):
+        bpm = round(exact, digits)
+        if bpm > 0 and round(60_000_000 / bpm) == microseconds_per_beat:
+            return bpm
+    return exact
+
+
 def _dedupe(events: list) -> list:
     """Keep the last event at each tick (a file may restate a tempo at the same tick)."""
     out: list = []
@@ -210,10 +220,11 @@ def song_to_midifile(song: Song) -> mido.MidiFile:
     midi = mido.MidiFile(type=1, ticks_per_beat=song.resolution)
     conductor: list[tuple[int, int, mido.Message]] = []
     for ts in song.time_signatures:
-        conductor.append((ts.tick, 0, mido.MetaMessage("time_signature", numerator=ts.numerator,
-                                                       denominator=ts.denominator)))
+        conductor.append(
+            (ts.tick, 0, mido.MetaMessage("time_signature", numerator=ts.numerator, denominator=ts.denominator))
+        )
     for tempo in song.tempos:
-        conductor.append((tempo.tick, 1, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(tempo.bpm))))
+        conductor.append((tempo.tick, 1, mido.MetaMessage("set_tempo", tempo=round(60_000_000 / tempo.bpm))))
     for chord in song.chords:
         conductor.append((chord.tick, 2, mido.MetaMessage("marker", text=f"chord:{chord.name}:{chord.duration}")))
     head = [mido.MetaMessage("track_name", name=song.title or "companion")]
@@ -254,6 +265,9 @@ def _check_song(song: Song) -> None:
     where = song.title or "song"
     if not 1 <= song.resolution <= 0x7FFF:
         raise MidiError(f"{where}: resolution {song.resolution} cannot be written (1..32767 ticks per beat)")
+    for tempo in song.tempos:
+        if not 3.6 <= tempo.bpm <= 60_000_000:
+            raise MidiError(f"{where}: tempo {tempo.bpm} bpm at tick {tempo.tick} cannot be written")
     for track in song.tracks:
         for n in track.notes:
             if not (0 <= n.pitch <= 127 and 1 <= n.velocity <= 127 and n.start >= 0 and n.duration > 0):

@@ -19,8 +19,14 @@ TRACK_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b
 OCTAVE_LINES = tuple(range(36, 97, 12))  # C2 .. C7
 
 
-def plot_song(song: Song, ax=None, *, title: str | None = None, beats: tuple[float, float] | None = None,
-              registers: dict[str, tuple[int, int]] | None = None):
+def plot_song(
+    song: Song,
+    ax=None,
+    *,
+    title: str | None = None,
+    beats: tuple[float, float] | None = None,
+    registers: dict[str, tuple[int, int]] | None = None,
+):
     """Draw ``song`` as a multi-track piano roll.
 
     Args:
@@ -47,8 +53,12 @@ def plot_song(song: Song, ax=None, *, title: str | None = None, beats: tuple[flo
             colour = TRACK_COLOURS[colour_index % len(TRACK_COLOURS)]
             colour_index += 1
         boxes = [
-            [(n.start / res, n.pitch - 0.4), (n.end / res, n.pitch - 0.4), (n.end / res, n.pitch + 0.4),
-             (n.start / res, n.pitch + 0.4)]
+            [
+                (n.start / res, n.pitch - 0.4),
+                (n.end / res, n.pitch - 0.4),
+                (n.end / res, n.pitch + 0.4),
+                (n.start / res, n.pitch + 0.4),
+            ]
             for n in track.notes
         ]
         ax.add_collection(PolyCollection(boxes, facecolors=colour, edgecolors="none", alpha=0.85))

@@ -190,9 +190,7 @@ class Song:
         """Pitched tracks moved by ``semitones`` (drums and chord roots follow musical sense:
         drums unchanged, chord roots transposed)."""
         tracks = [
-            t
-            if t.is_drum
-            else replace(t, notes=[replace(n, pitch=n.pitch + semitones) for n in t.notes])
+            t if t.is_drum else replace(t, notes=[replace(n, pitch=n.pitch + semitones) for n in t.notes])
             for t in self.tracks
         ]
         chords = [replace(c, root=(c.root + semitones) % 12) for c in self.chords]
@@ -245,8 +243,7 @@ class Song:
             "title": self.title,
             "resolution": self.resolution,
             "tracks": [
-                {"name": t.name, "program": t.program, "is_drum": t.is_drum, "notes": len(t.notes)}
-                for t in self.tracks
+                {"name": t.name, "program": t.program, "is_drum": t.is_drum, "notes": len(t.notes)} for t in self.tracks
             ],
             "notes": self.num_notes,
             "bars": self.num_bars,

@@ -117,7 +117,13 @@ def encode(
             f"range {lowest_pitch}..{lowest_pitch + num_pitches - 1}"
         )
     keep = s < length
-    s, e, column, velocities, track_ids = s[keep], np.minimum(e[keep], length), column[keep], velocities[keep], track_ids[keep]
+    s, e, column, velocities, track_ids = (
+        s[keep],
+        np.minimum(e[keep], length),
+        column[keep],
+        velocities[keep],
+        track_ids[keep],
+    )
     shape = (len(tracks), length, num_pitches)
     active = np.zeros(shape, dtype=bool)
     onsets = np.zeros(shape, dtype=bool)
@@ -228,8 +234,16 @@ def roundtrip_report(song: Song, steps_per_beat: int, *, binary_only: bool = Fal
     """
     roll = encode(song, steps_per_beat, quantize=True)
     if binary_only:
-        roll = Roll(roll.active, None, None, roll.steps_per_beat, roll.lowest_pitch, roll.tracks, roll.tempos,
-                    roll.time_signatures)
+        roll = Roll(
+            roll.active,
+            None,
+            None,
+            roll.steps_per_beat,
+            roll.lowest_pitch,
+            roll.tracks,
+            roll.tempos,
+            roll.time_signatures,
+        )
     back = decode(roll, resolution=song.resolution, title=song.title)
     original = {(i, n.start, n.pitch, n.duration) for i, t in enumerate(song.tracks) for n in t.notes}
     decoded = {(i, n.start, n.pitch, n.duration) for i, t in enumerate(back.tracks) for n in t.notes}

@@ -1,0 +1,46 @@
+"""Shared fixtures: the read-only course material beside the repo, and small hand-made songs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from companion import Note, Song, Tempo, TimeSignature, Track
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+JSB_PATH = SHARED / "data" / "polyphonic" / "JSB_Chorales.mat"
+
+
+@pytest.fixture(scope="session")
+def jsb_path() -> Path:
+    if not JSB_PATH.exists():
+        pytest.skip(f"the standard JSB file is not at {JSB_PATH}")
+    return JSB_PATH
+
+
+@pytest.fixture
+def small_song() -> Song:
+    """Two pitched tracks and drums, two tempo changes, 3/4, a repeated note and a triplet."""
+    melody = Track(
+        "melody",
+        66,
+        False,
+        [
+            Note(0, 72, 480, 100),
+            Note(480, 72, 480, 90),  # same pitch again: a roll without onsets would merge it
+            Note(960, 74, 160, 80),  # a triplet eighth
+            Note(1120, 76, 160, 80),
+            Note(1280, 77, 160, 80),
+        ],
+    )
+    bass = Track("bass", 32, False, [Note(0, 36, 1440, 70), Note(1440, 43, 720, 70)])
+    drums = Track("drums", 0, True, [Note(0, 36, 120, 110), Note(480, 38, 120, 90), Note(960, 42, 120, 60)])
+    return Song(
+        tracks=[melody, bass, drums],
+        resolution=480,
+        tempos=[Tempo(0, 120.0), Tempo(1440, 90.0)],
+        time_signatures=[TimeSignature(0, 3, 4)],
+        title="small",
+    )

@@ -1,0 +1,73 @@
+"""The command line: JSON on stdout, exit 2 with one line for bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from companion.cli import main
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "companion", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_data_jsb_json(jsb_path):
+    result = run("data", "jsb", "--path", str(jsb_path), "--json")
+    assert result.returncode == 0
+    summary = json.loads(result.stdout)
+    assert summary["splits"] == {"train": 229, "valid": 76, "test": 77}
+
+
+def test_data_bach_and_jazz_json(capsys):
+    assert main(["data", "bach", "--json"]) == 0
+    bach = json.loads(capsys.readouterr().out)
+    assert bach["tracks_per_piece"] == {"4": bach["pieces"]} and bach["pieces"] >= 350
+    assert main(["data", "jazz", "--json"]) == 0
+    jazz = json.loads(capsys.readouterr().out)
+    assert jazz["bars"] == 3000 and jazz["chord_labels"] > 3000
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"MThd\x00\x00\x00\x06\x00\x01\x00\x05\x00\x60MTrk\x00\x00\x01\x00", "truncated"),
+        (b"", "empty file"),
+        (b"%PDF-1.4 not midi", "not a MIDI file"),
+    ],
+)
+def test_inspect_bad_files_exit_2_with_one_line(tmp_path, content, reason):
+    path = tmp_path / "bad.mid"
+    path.write_bytes(content)
+    result = run("inspect", str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "bad.mid" in lines[0] and reason in lines[0]
+
+
+def test_inspect_a_good_file(small_song, tmp_path, capsys):
+    from companion import write_midi
+
+    path = write_midi(small_song, tmp_path / "small.mid")
+    assert main(["inspect", str(path), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["notes"] == 10 and info["tempos_bpm"] == [120.0, 90.0] and info["time_signatures"] == ["3/4"]
+
+
+def test_usage_errors_are_one_line_and_exit_2():
+    result = run("data", "mozart")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_writes_midi_audio_pictures_and_a_summary(tmp_path):
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert len(summary["files"]) == 12
+    assert all((out / f).stat().st_size > 0 for f in summary["files"])
+    rows = {row["version"]: row for row in summary["table"]}
+    assert rows["original"]["notes_exact_pct"] == 100.0
+    assert rows["roll-12-binary"]["notes"] < rows["original"]["notes"]
+    assert rows["pitch-class-only"]["pitches_used"] <= 12
