@@ -4,7 +4,12 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
 
     python -m companion data CORPUS [--path P] [--seed S] [--json]
     python -m companion inspect FILE.mid [--json]
+    python -m companion train MODEL --corpus C [--path P] [--steps N] [--out CKPT] [--seed S] [--resume]
+    python -m companion generate CKPT [--bars N] [--seed S] [--temperature T] --out FILE.mid [--wav F] [--png F]
+    python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--json]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
+
+CKPT is a checkpoint file or the name of a shipped one, ``model:corpus`` (e.g. ``gpt-chords:jsb``).
 
 Exit status: 0 ok; 2 bad input, with ONE line on stderr naming the file and the problem (no
 traceback); 1 only for a bug. ``--json`` prints one JSON object on stdout and nothing else there.
@@ -41,6 +46,34 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("file")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
 
+    from .zoo import MODELS
+
+    train = verbs.add_parser("train", help="train a model of the course on a corpus")
+    train.add_argument("model", choices=tuple(MODELS))
+    train.add_argument("--corpus", required=True, choices=("bach", "jsb", "jazz", "folder"))
+    train.add_argument("--path", help="the .mat/.pickle file (jsb) or the folder (folder)")
+    train.add_argument("--steps", type=int, help="optimiser steps (default: the model's own)")
+    train.add_argument("--out", help="checkpoint file (default: checkpoints/MODEL-CORPUS.pt)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--resume", action="store_true", help="continue from --out if it exists")
+
+    generate = verbs.add_parser("generate", help="generate music from a checkpoint")
+    generate.add_argument("checkpoint", help="a .pt file or model:corpus of a shipped checkpoint")
+    generate.add_argument("--bars", type=int, default=8)
+    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("--temperature", type=float, default=1.0)
+    generate.add_argument("--out", required=True, help="the MIDI file to write")
+    generate.add_argument("--wav", help="also render audio to this WAV file")
+    generate.add_argument("--png", help="also draw the piano roll to this PNG file")
+
+    evaluate = verbs.add_parser("evaluate", help="likelihood and shared metrics of a checkpoint")
+    evaluate.add_argument("checkpoint", help="a .pt file or model:corpus of a shipped checkpoint")
+    evaluate.add_argument("--corpus", required=True, choices=("bach", "jsb", "jazz", "folder"))
+    evaluate.add_argument("--path", help="the .mat/.pickle file (jsb) or the folder (folder)")
+    evaluate.add_argument("--split", default="test", choices=("train", "valid", "test"))
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+
     demo = verbs.add_parser("demo", help="the main job: hear, see and measure the representations")
     demo.add_argument("--out", default="demo-out", help="output folder (default: demo-out)")
     demo.add_argument("--corpus", default="bach", choices=("bach", "jazz"))
@@ -57,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
             return _inspect(args)
         if args.verb == "demo":
             return _demo(args)
+        if args.verb == "train":
+            return _train(args)
+        if args.verb == "generate":
+            return _generate(args)
+        if args.verb == "evaluate":
+            return _evaluate(args)
     except CompanionError as exc:
         print(f"companion: error: {exc}", file=sys.stderr)
         return 2
@@ -123,3 +162,63 @@ def _demo(args) -> int:
         print(f"  {row['version']:<20}{row['notes']:>7}{row['notes_exact_pct']:>9}{row['pitches_used']:>9}")
     print(f"wrote {len(summary['files'])} files to {args.out}/ (summary.json lists them)")
     return 0
+
+
+def _train(args) -> int:
+    from . import zoo
+    from .data import load_corpus
+
+    out = Path(args.out or f"checkpoints/{args.model}-{args.corpus}.pt")
+    corpus = load_corpus(args.corpus, path=args.path, seed=args.seed)
+    checkpoint = zoo.train(args.model, corpus, steps=args.steps, seed=args.seed, out=out, resume=args.resume)
+    info = checkpoint["train"]
+    print(f"{args.model} on {args.corpus}: {info.get('steps')} steps in {info.get('wall_seconds', 0):.0f} s -> {out}")
+    return 0
+
+
+def _generate(args) -> int:
+    from . import zoo
+    from .midi import write_midi
+
+    if args.bars < 1 or args.bars > 512:
+        raise CompanionError(f"--bars {args.bars}: choose 1..512 bars")
+    if args.temperature <= 0:
+        raise CompanionError(f"--temperature {args.temperature}: must be > 0")
+    song = zoo.generate(zoo.load(args.checkpoint), bars=args.bars, seed=args.seed, temperature=args.temperature)
+    write_midi(song, args.out)
+    written = [args.out]
+    if args.wav:
+        from .audio import write_wav
+
+        write_wav(song, args.wav)
+        written.append(args.wav)
+    if args.png:
+        from .plot import save_png
+
+        save_png(song, args.png)
+        written.append(args.png)
+    print(f"{song.num_bars} bars, {song.num_notes} notes -> {', '.join(written)}")
+    return 0
+
+
+def _evaluate(args) -> int:
+    from . import zoo
+    from .data import load_corpus
+
+    checkpoint = zoo.load(args.checkpoint)
+    corpus = load_corpus(args.corpus, path=args.path, seed=args.seed)
+    result = zoo.evaluate(checkpoint, corpus, split=args.split, seed=args.seed)
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    _print_nested(result)
+    return 0
+
+
+def _print_nested(value, indent: int = 0) -> None:
+    for key, item in value.items():
+        if isinstance(item, dict):
+            print(" " * indent + f"{key}:")
+            _print_nested(item, indent + 2)
+        else:
+            print(" " * indent + f"{key:<28}{item}")

@@ -1,0 +1,107 @@
+"""Checkpoints that are safe to share: tensors and plain data only, loaded with
+``torch.load(..., weights_only=True)``, so a checkpoint file can never run code.
+
+A checkpoint is one dict::
+
+    {"format": "companion-checkpoint/1",
+     "model": "gpt-chords",             # a name of companion.zoo.MODELS
+     "config": {...},                    # plain data: the model's hyper-parameters
+     "codec": {...},                     # plain data: vocabulary, grid, pitch window ...
+     "state": {name: tensor, ...},       # the model's state_dict (GANs: "generator." / "critic." prefixes)
+     "train": {...},                     # corpus, seed, steps done, wall time, history
+     "optimizer": {...} | None}          # only in resumable training checkpoints, not shipped ones
+
+Each shipped checkpoint has a manifest beside it (``<name>.json``): the command that made it, corpus,
+steps, wall time, metrics and the checkpoint's sha256 (:func:`write_manifest`).
+
+Used by every model lesson (02-06) through :mod:`companion.zoo` and the CLI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .errors import CompanionError
+
+FORMAT = "companion-checkpoint/1"
+REQUIRED = ("format", "model", "config", "codec", "state", "train")
+
+
+class CheckpointError(CompanionError):
+    """A checkpoint file that is missing, unreadable, unsafe or of another format."""
+
+
+def save_checkpoint(path: str | os.PathLike, checkpoint: dict[str, Any]) -> Path:
+    """Write ``checkpoint`` (see the module docstring) atomically; returns the path."""
+    missing = [k for k in REQUIRED if k not in checkpoint]
+    if missing:
+        raise CheckpointError(f"{path}: checkpoint lacks {', '.join(missing)}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+        torch.save(checkpoint, handle)
+    os.replace(handle.name, path)
+    return path
+
+
+def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
+    """Load a checkpoint with ``weights_only=True``; raises CheckpointError naming the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"{path}: no such checkpoint file")
+    try:
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises UnpicklingError, RuntimeError, EOFError ... for bad files
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(f"{path}: not a loadable checkpoint ({first_line})") from None
+    if not isinstance(checkpoint, dict) or checkpoint.get("format") != FORMAT:
+        raise CheckpointError(f"{path}: not a {FORMAT} checkpoint")
+    missing = [k for k in REQUIRED if k not in checkpoint]
+    if missing:
+        raise CheckpointError(f"{path}: checkpoint lacks {', '.join(missing)}")
+    return checkpoint
+
+
+def for_shipping(checkpoint: dict[str, Any]) -> dict[str, Any]:
+    """The checkpoint without optimizer state and with float32 tensors (smaller, same outputs)."""
+    state = {k: v.float() if v.is_floating_point() else v for k, v in checkpoint["state"].items()}
+    return {**checkpoint, "state": state, "optimizer": None}
+
+
+def sha256(path: str | os.PathLike) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_manifest(path: str | os.PathLike, *, command: str, metrics: dict[str, Any]) -> Path:
+    """Write ``<checkpoint>.json`` beside a checkpoint: command, corpus, steps, wall time, metrics,
+    sha256, size, machine and date. Returns the manifest's path."""
+    path = Path(path)
+    checkpoint = load_checkpoint(path)
+    train = checkpoint["train"]
+    manifest = {
+        "checkpoint": path.name,
+        "model": checkpoint["model"],
+        "command": command,
+        "corpus": train.get("corpus"),
+        "steps": train.get("steps"),
+        "wall_seconds": train.get("wall_seconds"),
+        "seed": train.get("seed"),
+        "parameters": sum(v.numel() for v in checkpoint["state"].values()),
+        "metrics": metrics,
+        "sha256": sha256(path),
+        "bytes": path.stat().st_size,
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}",
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    manifest_path = path.with_suffix(".json")
+    manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
+    return manifest_path

@@ -1,0 +1,46 @@
+"""Training: the WGAN-GP trainer shared by both GANs (:mod:`.gan`, lessons 02 and 03) and the
+language-model trainer shared by both GPTs (:mod:`.lm`, lessons 04 and 05), plus what they share
+here: seeding, budgets (steps or wall-clock seconds, so lesson 06 can give every architecture the
+same time) and the progress bar.
+
+Used by notebooks 02-06 through :mod:`companion.zoo`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, numpy and torch; returns a torch Generator seeded the same way."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+@dataclass
+class Budget:
+    """When to stop: after ``steps`` optimiser steps or ``max_seconds`` of wall time, first reached."""
+
+    steps: int
+    max_seconds: float | None = None
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def done(self, step: int) -> bool:
+        return step >= self.steps or (self.max_seconds is not None and self.elapsed >= self.max_seconds)
+
+
+def progress(total: int, desc: str, initial: int = 0, disable: bool | None = None) -> tqdm:
+    """A tqdm bar (notebook-aware); lessons print it in cells nbval does not compare."""
+    return tqdm(total=total, initial=initial, desc=desc, unit="step", disable=disable, leave=False)
