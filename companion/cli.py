@@ -8,6 +8,7 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
     python -m companion generate CKPT [--bars N] [--seed S] [--temperature T] --out FILE.mid [--wav F] [--png F]
     python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--json]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
+    python -m companion student --out DIR [--notebooks DIR]
 
 CKPT is a checkpoint file or the name of a shipped one, ``model:corpus`` (e.g. ``gpt-chords:jsb``).
 
@@ -74,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
 
+    student = verbs.add_parser("student", help="write student versions of the lesson notebooks")
+    student.add_argument("--out", required=True, help="folder for the student notebooks")
+    student.add_argument("--notebooks", default="notebooks", help="the teacher notebooks (default: notebooks)")
+
     demo = verbs.add_parser("demo", help="the main job: hear, see and measure the representations")
     demo.add_argument("--out", default="demo-out", help="output folder (default: demo-out)")
     demo.add_argument("--corpus", default="bach", choices=("bach", "jazz"))
@@ -90,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return _inspect(args)
         if args.verb == "demo":
             return _demo(args)
+        if args.verb == "student":
+            return _student(args)
         if args.verb == "train":
             return _train(args)
         if args.verb == "generate":
@@ -222,3 +229,11 @@ def _print_nested(value, indent: int = 0) -> None:
             _print_nested(item, indent + 2)
         else:
             print(" " * indent + f"{key:<28}{item}")
+
+
+def _student(args) -> int:
+    from .student import write_student_versions
+
+    written = write_student_versions(Path(args.notebooks), Path(args.out))
+    print(f"wrote {len(written)} student notebooks to {args.out}/")
+    return 0

@@ -65,7 +65,8 @@ def from_multitrack(multitrack, resolution: int = 480, title: str = "") -> Song:
         active[i, : r.shape[0]] = r > 0
         values = r if r.dtype != bool else r * 100
         velocities[i, : r.shape[0]] = np.clip(values, 0, 127).astype(np.uint8)
-    tempo = np.asarray(multitrack.tempo if multitrack.tempo is not None else [DEFAULT_BPM], dtype=float)
+    # pypianoroll.read gives a (steps, 1) tempo array, to_multitrack a flat one: accept both.
+    tempo = np.asarray(multitrack.tempo if multitrack.tempo is not None else [DEFAULT_BPM], dtype=float).reshape(-1)
     changes = [0] + [int(i) for i in np.flatnonzero(np.diff(tempo)) + 1]
     roll = pianoroll.Roll(
         active=active,

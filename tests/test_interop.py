@@ -32,6 +32,8 @@ def test_pypianoroll_writes_and_reads_our_multitrack(small_song, tmp_path):
     ours = to_multitrack(small_song, 12).tracks[1].pianoroll > 0
     theirs = again.tracks[1].pianoroll > 0
     assert np.array_equal(theirs[: len(ours)], ours) and not theirs[len(ours) :].any()
+    back = from_multitrack(again)  # pypianoroll's reader gives a (steps, 1) tempo array
+    assert back.tracks[1].notes[0].pitch == 36 and all(t.bpm > 0 for t in back.tempos)
 
 
 def test_music21_round_trip_keeps_notes(small_song):
