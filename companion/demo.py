@@ -1,35 +1,42 @@
-"""The main job, ``python -m companion demo``: one real piece through the course's representations,
-written as MIDI, WAV and PNG, with a table of what each representation kept.
+"""The main job, ``python -m companion demo``: every architecture of the course, from its shipped
+checkpoint, next to the real data -- and one real piece through the representations.
 
-Versions of the piece (the first 8 bars of a test-split piece of the corpus):
+For each model of :data:`companion.zoo.MODELS` that has a shipped checkpoint for the corpus, the demo
+generates ``DEMO_BARS`` bars (seeded), writes ``DIR/<model>.mid``, ``.wav`` and ``.png``, and measures
+the shared metrics (:func:`companion.metrics.corpus_metrics`) over ``DEMO_SAMPLES`` generated pieces,
+next to the same metrics of the real test split (first row). ``DIR/summary.json`` holds the table,
+the timings and the list of files; the table is printed.
 
-* ``original`` -- the piece as loaded;
-* ``roll-12-binary`` -- a binary piano roll at 12 steps per beat (MuseGAN's grid), decoded from the
-  on/off cells alone, as a model's output would be: repeated notes merge;
-* ``roll-16th-binary`` -- the same at 4 steps per beat (the seed's GPT grid): triplets move too;
-* ``pitch-class-only`` -- every note folded into one octave (C4..B4): what a model blind to octaves
-  would give back.
+``DIR/representations/`` holds the first ``DEMO_BARS`` bars of a real test piece as each
+representation gives it back (lesson 01): ``original``; ``roll-12-binary`` and ``roll-16th-binary``
+(decoded from on/off cells alone, as a model's output would be: repeated notes merge, triplets move
+on 16ths); ``pitch-class-only`` (every note folded into C4..B4: what an octave-blind model gives back).
 
-Later lessons add every trained architecture to the same table. Used by the README's first command
-and by notebook 00_tour.
+Used by the README's first command and by notebooks 00_tour and 06_diminishing_returns.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from . import zoo
 from .audio import fluidsynth_available, write_wav
 from .codecs import pianoroll
-from .data import load_corpus
+from .data import load_corpus, registers_for
+from .metrics import corpus_metrics
 from .midi import write_midi
 from .plot import save_png
 from .song import Song
 
 DEMO_BARS = 8
+DEMO_SAMPLES = 4
+TABLE_COLUMNS = ("EB_mean", "UPC_mean", "QN_mean", "DP", "TD_mean", "chord_tone_rate",
+                 "register_adherence_mean", "diversity", "copy_rate")
 
 
 def representation_versions(song: Song) -> dict[str, Song]:
@@ -60,29 +67,76 @@ def _kept(original: Song, version: Song) -> dict:
     }
 
 
+def _write_all(song: Song, stem: Path, title: str) -> list[str]:
+    write_midi(song, stem.with_suffix(".mid"))
+    write_wav(song, stem.with_suffix(".wav"))
+    save_png(song, stem.with_suffix(".png"), title=title)
+    return [stem.with_suffix(s).name for s in (".mid", ".wav", ".png")]
+
+
+def _row(name: str, metrics: dict, **extra) -> dict:
+    return {"model": name} | {k: metrics.get(k) for k in TABLE_COLUMNS} | extra
+
+
 def run_demo(out: Path, corpus: str = "bach", seed: int = 0) -> dict:
     """Write the demo files into ``out`` and return (and save) ``summary.json``'s content."""
+    started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     data = load_corpus(corpus, seed=seed)
+    registers = registers_for(corpus)
+    real = [s.crop(0, DEMO_BARS * s.ticks_per_bar) for s in data.test]
+    table = [_row("real data (test split)", corpus_metrics(real, registers, training=data.train))]
+    files: list[str] = []
+    missing = []
+    models = [m for m, e in zoo.MODELS.items() if corpus in e.corpora]
+    for name in tqdm(models, desc="demo", unit="model"):
+        path = zoo.shipped_path(name, corpus)
+        if not path.exists():
+            missing.append(name)
+            continue
+        checkpoint = zoo.load(path)
+        tick = time.perf_counter()
+        song = zoo.generate(checkpoint, bars=DEMO_BARS, seed=seed)
+        seconds = time.perf_counter() - tick
+        samples = [song] + [zoo.generate(checkpoint, bars=DEMO_BARS, seed=seed + k) for k in range(1, DEMO_SAMPLES)]
+        files += _write_all(song, out / name, f"{name} on {corpus}, seed {seed}")
+        metrics = corpus_metrics(samples, registers, training=data.train)
+        table.append(_row(name, metrics, generation_seconds=round(seconds, 3)))
+
     piece = data.test[seed % len(data.test)]
-    song = piece.crop(0, DEMO_BARS * piece.ticks_per_bar)
-    song.title = piece.title
-    files, table = [], []
-    for name, version in tqdm(representation_versions(song).items(), desc="demo", unit="version"):
-        stem = out / name
-        write_midi(version, stem.with_suffix(".mid"))
-        write_wav(version, stem.with_suffix(".wav"))
-        save_png(version, stem.with_suffix(".png"), title=f"{piece.title}: {name}")
-        files += [f"{name}.mid", f"{name}.wav", f"{name}.png"]
-        table.append({"version": name} | _kept(song, version))
+    excerpt = piece.crop(0, DEMO_BARS * piece.ticks_per_bar)
+    excerpt.title = piece.title
+    representations = []
+    (out / "representations").mkdir(exist_ok=True)
+    for name, version in representation_versions(excerpt).items():
+        files += [f"representations/{f}" for f in _write_all(version, out / "representations" / name,
+                                                               f"{piece.title}: {name}")]
+        representations.append({"version": name} | _kept(excerpt, version))
+
     summary = {
         "command": f"python -m companion demo --out {out} --corpus {corpus} --seed {seed}",
-        "corpus": data.summary() | {"track_names": None},
-        "piece": piece.title,
+        "corpus": {k: v for k, v in data.summary().items() if k != "track_names"},
         "bars": DEMO_BARS,
-        "audio_renderer": "fluidsynth" if fluidsynth_available() else "numpy",
+        "samples_per_model": DEMO_SAMPLES,
         "table": table,
+        "missing_checkpoints": missing,
+        "piece": piece.title,
+        "representations": representations,
+        "audio_renderer": "fluidsynth" if fluidsynth_available() else "numpy",
         "files": files,
+        "wall_seconds": round(time.perf_counter() - started, 1),
     }
-    (out / "summary.json").write_text(json.dumps(summary, indent=1))
+    (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     return summary
+
+
+def format_table(rows: list[dict], columns: tuple[str, ...] = TABLE_COLUMNS) -> str:
+    """The rows as an aligned text table (None shows as '-')."""
+    width = max(len(r["model"]) for r in rows) + 2
+    heads = [c.replace("_mean", "").replace("register_adherence", "register").replace("chord_tone_rate", "chord-tone")
+             for c in columns]
+    lines = ["".join([f"{'model':<{width}}"] + [f"{h:>11}" for h in heads])]
+    for row in rows:
+        cells = [f"{'-' if row.get(c) is None else row[c]:>11}" for c in columns]
+        lines.append(f"{row['model']:<{width}}" + "".join(cells))
+    return "\n".join(lines)

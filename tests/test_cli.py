@@ -6,7 +6,9 @@ import sys
 
 import pytest
 
+from companion import read_midi
 from companion.cli import main
+from companion.zoo import MODELS
 
 
 def run(*args):
@@ -65,9 +67,16 @@ def test_demo_writes_midi_audio_pictures_and_a_summary(tmp_path):
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out)]) == 0
     summary = json.loads((out / "summary.json").read_text())
-    assert len(summary["files"]) == 12
     assert all((out / f).stat().st_size > 0 for f in summary["files"])
-    rows = {row["version"]: row for row in summary["table"]}
+    assert summary["table"][0]["model"].startswith("real data")
+    shipped = [row["model"] for row in summary["table"][1:]]
+    assert sorted(shipped + summary["missing_checkpoints"]) == sorted(
+        m for m, e in MODELS.items() if "bach" in e.corpora
+    )
+    for model in shipped:
+        assert {f"{model}.mid", f"{model}.wav", f"{model}.png"} <= set(summary["files"])
+        assert read_midi(out / f"{model}.mid").num_notes > 0
+    rows = {row["version"]: row for row in summary["representations"]}
     assert rows["original"]["notes_exact_pct"] == 100.0
     assert rows["roll-12-binary"]["notes"] < rows["original"]["notes"]
     assert rows["pitch-class-only"]["pitches_used"] <= 12
