@@ -122,6 +122,7 @@ def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -
             raise MidiError(f"{name}: {text} (read with strict=False to repair)")
         repairs.append(text)
 
+    track_end = 0
     for index, mtrack in enumerate(midi.tracks):
         tick = 0
         sounding: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
@@ -155,6 +156,7 @@ def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -
                 track_names.setdefault(index, msg.name.strip())
             elif kind == "marker" and msg.text.startswith("chord:"):
                 chords.append(_parse_chord(msg.text, tick, name))
+        track_end = max(track_end, tick)
         for (channel, pitch), queue in sounding.items():
             for start, velocity in queue:
                 problem(f"note never released (track {index}, pitch {pitch}, tick {start})")
@@ -174,7 +176,7 @@ def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -
                 notes=sorted(notes[(index, channel)]),
             )
         )
-    return Song(
+    song = Song(
         tracks=tracks,
         resolution=resolution,
         tempos=_dedupe(sorted(tempos, key=lambda t: t.tick)) or [Tempo(0, 120.0)],
@@ -182,6 +184,10 @@ def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -
         chords=sorted(chords, key=lambda c: c.tick),
         title=Path(name).stem if name != "<bytes>" else "",
     )
+    # Trailing silence (the last end-of-track later than every note) is part of the song.
+    if track_end > song.end_tick:
+        song.length = track_end
+    return song
 
 
 def _bpm(microseconds_per_beat: int) -> float:
@@ -228,7 +234,7 @@ def song_to_midifile(song: Song) -> mido.MidiFile:
     for chord in song.chords:
         conductor.append((chord.tick, 2, mido.MetaMessage("marker", text=f"chord:{chord.name}:{chord.duration}")))
     head = [mido.MetaMessage("track_name", name=song.title or "companion")]
-    midi.tracks.append(_delta_track(head, conductor))
+    midi.tracks.append(_delta_track(head, conductor, end=song.length))
 
     pitched_channels = [c for c in range(16) if c != DRUM_CHANNEL]
     next_channel = 0
@@ -246,18 +252,19 @@ def song_to_midifile(song: Song) -> mido.MidiFile:
         for n in track.notes:
             events.append((n.start, 1, mido.Message("note_on", channel=channel, note=n.pitch, velocity=n.velocity)))
             events.append((n.end, 0, mido.Message("note_off", channel=channel, note=n.pitch, velocity=0)))
-        midi.tracks.append(_delta_track(head, events))
+        midi.tracks.append(_delta_track(head, events, end=song.length))
     return midi
 
 
-def _delta_track(head: list, events: list[tuple[int, int, mido.Message]]) -> mido.MidiTrack:
-    """Sort (tick, order, message) events -- note-offs before note-ons at a tick -- into delta times."""
+def _delta_track(head: list, events: list[tuple[int, int, mido.Message]], end: int | None = None) -> mido.MidiTrack:
+    """Sort (tick, order, message) events -- note-offs before note-ons at a tick -- into delta times;
+    the end-of-track event goes at ``end`` when that is later (a song's declared length)."""
     track = mido.MidiTrack(head)
     last = 0
     for tick, _, msg in sorted(events, key=lambda e: (e[0], e[1], getattr(e[2], "note", 0))):
         track.append(msg.copy(time=tick - last))
         last = tick
-    track.append(mido.MetaMessage("end_of_track", time=0))
+    track.append(mido.MetaMessage("end_of_track", time=max(0, (end or 0) - last)))
     return track
 
 

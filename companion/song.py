@@ -102,6 +102,9 @@ class Song:
         time_signatures: time-signature changes sorted by tick.
         chords: optional chord labels (ground truth on the ``jazz`` corpus).
         title: a human-readable name (file name, corpus id).
+        length: optional declared length in ticks, for trailing silence the notes do not show (a
+            generated 4-bar phrase whose last bar is empty is still 4 bars long: empty-bar metrics
+            must count that bar). ``None``: the song ends where its last note ends.
     """
 
     tracks: list[Track] = field(default_factory=list)
@@ -110,6 +113,7 @@ class Song:
     time_signatures: list[TimeSignature] = field(default_factory=lambda: [TimeSignature(0, 4, 4)])
     chords: list[ChordLabel] = field(default_factory=list)
     title: str = ""
+    length: int | None = None
 
     # ----------------------------------------------------------------- sizes
     @property
@@ -127,6 +131,11 @@ class Song:
         return max((n.end for t in self.tracks for n in t.notes), default=0)
 
     @property
+    def length_ticks(self) -> int:
+        """The song's length: its declared ``length`` or its last note's end, whichever is later."""
+        return max(self.length or 0, self.end_tick)
+
+    @property
     def ticks_per_bar(self) -> int:
         """Length of a bar under the first time signature, in ticks."""
         ts = self.time_signatures[0] if self.time_signatures else TimeSignature(0)
@@ -134,8 +143,9 @@ class Song:
 
     @property
     def num_bars(self) -> int:
-        """Bars spanned by the notes, counting any partial last bar (first time signature)."""
-        return -(-self.end_tick // self.ticks_per_bar) if self.end_tick else 0
+        """Bars spanned by the song (:attr:`length_ticks`), counting a partial last bar (first time
+        signature)."""
+        return -(-self.length_ticks // self.ticks_per_bar)
 
     # ----------------------------------------------------------------- time
     def _tempo_segments(self) -> tuple[list[int], list[float], list[float]]:
@@ -165,7 +175,7 @@ class Song:
 
     @property
     def duration_seconds(self) -> float:
-        return self.tick_to_seconds(self.end_tick)
+        return self.tick_to_seconds(self.length_ticks)
 
     # ----------------------------------------------------------------- edits
     def copy(self, **changes) -> Song:
@@ -211,7 +221,7 @@ class Song:
             for c in self.chords
             if c.tick < end and c.tick + c.duration > start
         ]
-        return self.copy(tracks=tracks, chords=chords)
+        return self.copy(tracks=tracks, chords=chords, length=end - start)
 
     def is_on_grid(self, steps_per_beat: int) -> bool:
         """True when every note start and duration is a whole number of grid steps."""
@@ -247,6 +257,7 @@ class Song:
             ],
             "notes": self.num_notes,
             "bars": self.num_bars,
+            "length_ticks": self.length_ticks,
             "seconds": round(self.duration_seconds, 3),
             "tempos_bpm": [round(t.bpm, 3) for t in self.tempos],
             "time_signatures": [f"{ts.numerator}/{ts.denominator}" for ts in self.time_signatures],

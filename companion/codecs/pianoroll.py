@@ -195,6 +195,7 @@ def decode(roll: Roll, resolution: int = 480, default_velocity: int = 90, title:
         time_signatures=[TimeSignature(t.tick * step, t.numerator, t.denominator) for t in roll.time_signatures]
         or [TimeSignature(0)],
         title=title,
+        length=roll.num_steps * step,
     )
 
 
