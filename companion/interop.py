@@ -78,9 +78,17 @@ def from_multitrack(multitrack, resolution: int = 480, title: str = "") -> Song:
             Track(t.name or f"track {i}", int(t.program), bool(t.is_drum)) for i, t in enumerate(multitrack.tracks)
         ],
         tempos=[Tempo(i, float(tempo[i])) for i in changes if i < len(tempo)],
-        time_signatures=[TimeSignature(0, 4, 4)],
+        time_signatures=[_signature_from_downbeats(multitrack.downbeat, steps_per_beat)],
     )
     return pianoroll.decode(roll, resolution=resolution, title=title or (multitrack.name or ""))
+
+
+def _signature_from_downbeats(downbeat, steps_per_beat: int) -> TimeSignature:
+    """n/4 from the spacing of the first two downbeats (4/4 when there are fewer, or it is not whole beats)."""
+    marks = np.flatnonzero(np.asarray(downbeat).reshape(-1)) if downbeat is not None else []
+    if len(marks) >= 2 and (marks[1] - marks[0]) % steps_per_beat == 0:
+        return TimeSignature(0, int((marks[1] - marks[0]) // steps_per_beat), 4)
+    return TimeSignature(0, 4, 4)
 
 
 # ---------------------------------------------------------------- music21
@@ -117,7 +125,7 @@ def from_music21(score, resolution: int = 480, title: str = "", program: int = 0
     signatures = list(score.recurse().getElementsByClass(meter.TimeSignature))
     ts = signatures[0] if signatures else None
     marks = list(score.recurse().getElementsByClass(tempo.MetronomeMark))
-    bpm = float(marks[0].getQuarterBPM()) if marks and marks[0].number else DEFAULT_BPM
+    bpm = round(float(marks[0].getQuarterBPM()), 6) if marks and marks[0].number else DEFAULT_BPM
     shift = Fraction(0)
     measures = parts[0].getElementsByClass("Measure")
     if measures and measures[0].paddingLeft:

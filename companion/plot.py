@@ -33,7 +33,9 @@ def plot_song(
         song: what to draw.
         ax: a matplotlib Axes (a new figure when None).
         title: the axes title (default: the song's title).
-        beats: (first, last) beat to show; default the whole song.
+        beats: (first, last) beat to show (limits, pitch range and legend counts follow it);
+            default the whole song. Drum tracks are drawn in grey at their General MIDI key numbers
+            (e.g. ride cymbal 51), which are not pitches: pass ``song.without_drums()`` to hide them.
         registers: optional track name -> (low, high) pitch band, shaded behind the notes (the jazz
             corpus passes :data:`companion.jazz.REGISTERS`).
 
@@ -43,8 +45,17 @@ def plot_song(
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 4))
     res = song.resolution
+    first, last = beats if beats else (0.0, max(song.length_ticks / res, 1.0))
+
+    def shown(n) -> bool:
+        return n.end / res > first and n.start / res < last
+
     handles = []
-    pitches = [n.pitch for t in song.tracks for n in t.notes] or [60]
+    pitches = (
+        [n.pitch for t in song.tracks if not t.is_drum for n in t.notes if shown(n)]
+        or [n.pitch for t in song.tracks for n in t.notes if shown(n)]
+        or [60]
+    )
     colour_index = 0
     for track in song.tracks:
         if track.is_drum:
@@ -66,7 +77,6 @@ def plot_song(
         if registers and track.name in registers:
             low, high = registers[track.name]
             ax.axhspan(low - 0.5, high + 0.5, color=colour, alpha=0.07, lw=0)
-    first, last = beats if beats else (0.0, max(song.end_tick / res, 1.0))
     ax.set_xlim(first, last)
     low, high = min(pitches) - 3, max(pitches) + 3
     ax.set_ylim(low, high)
@@ -83,14 +93,23 @@ def plot_song(
     ax.set_xlabel("beats")
     ax.set_ylabel("pitch (octave lines at C)")
     ax.set_title(song.title if title is None else title)
-    if handles:
-        ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.8)
+    if handles:  # beside the axes, so it never hides the top notes
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.8)
     return ax
+
+
+def markdown_table(header: list[str], rows: list[list]):
+    """Rows as a Markdown table for a notebook (integers with thousands separators)."""
+    from IPython.display import Markdown
+
+    lines = ["| " + " | ".join(map(str, header)) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(f"{x:,}" if isinstance(x, int) else str(x) for x in row) + " |" for row in rows]
+    return Markdown("\n".join(lines))
 
 
 def save_png(song: Song, path, **options) -> None:
     """Draw ``song`` with :func:`plot_song` into a PNG file (the CLI's ``--png``)."""
-    fig, ax = plt.subplots(figsize=(10, 4))
+    fig, ax = plt.subplots(figsize=(11, 4))
     plot_song(song, ax, **options)
     fig.tight_layout()
     fig.savefig(path, dpi=100)

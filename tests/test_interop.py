@@ -75,3 +75,8 @@ def test_a_binary_track_gets_a_default_velocity():
     song = from_multitrack(pypianoroll.Multitrack(resolution=12, tracks=[track]))
     assert song.tracks[0].notes == [Note(0, 60, 480, 100)]
     assert isinstance(song.tracks[0], Track)
+
+
+def test_three_four_time_survives_the_multitrack_round_trip(small_song):
+    back = from_multitrack(to_multitrack(small_song, 12))
+    assert (back.time_signatures[0].numerator, back.time_signatures[0].denominator) == (3, 4)

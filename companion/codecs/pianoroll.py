@@ -248,8 +248,9 @@ def roundtrip_report(song: Song, steps_per_beat: int, *, binary_only: bool = Fal
     back = decode(roll, resolution=song.resolution, title=song.title)
     original = {(i, n.start, n.pitch, n.duration) for i, t in enumerate(song.tracks) for n in t.notes}
     decoded = {(i, n.start, n.pitch, n.duration) for i, t in enumerate(back.tracks) for n in t.notes}
+    velocities = {(i, n.start, n.pitch): n.velocity for i, t in enumerate(back.tracks) for n in t.notes}
     velocity_kept = all(
-        a.velocity == b.velocity for t, u in zip(song.canonical().tracks, back.tracks) for a, b in zip(t.notes, u.notes)
+        velocities.get((i, n.start, n.pitch)) == n.velocity for i, t in enumerate(song.tracks) for n in t.notes
     )
     return {
         "steps_per_beat": steps_per_beat,
