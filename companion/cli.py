@@ -9,6 +9,7 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
     python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--json]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
     python -m companion student --out DIR [--notebooks DIR]
+    python -m companion compare --corpus C [--budget-minutes M] [--seed S] [--out FILE.json]
 
 CKPT is a checkpoint file or the name of a shipped one, ``model:corpus`` (e.g. ``gpt-chords:jsb``).
 
@@ -75,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
 
+    compare = verbs.add_parser("compare", help="every architecture, same corpus, same wall-clock budget")
+    compare.add_argument("--corpus", required=True, choices=("bach", "jazz"))
+    compare.add_argument("--budget-minutes", type=float, default=2.0, help="training minutes per model")
+    compare.add_argument("--seed", type=int, default=0)
+    compare.add_argument("--out", help="results JSON (default: results/compare-CORPUS.json)")
+
     student = verbs.add_parser("student", help="write student versions of the lesson notebooks")
     student.add_argument("--out", required=True, help="folder for the student notebooks")
     student.add_argument("--notebooks", default="notebooks", help="the teacher notebooks (default: notebooks)")
@@ -95,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             return _inspect(args)
         if args.verb == "demo":
             return _demo(args)
+        if args.verb == "compare":
+            return _compare(args)
         if args.verb == "student":
             return _student(args)
         if args.verb == "train":
@@ -241,4 +250,17 @@ def _student(args) -> int:
 
     written = write_student_versions(Path(args.notebooks), Path(args.out))
     print(f"wrote {len(written)} student notebooks to {args.out}/")
+    return 0
+
+
+def _compare(args) -> int:
+    from .compare import compare
+    from .demo import format_table
+
+    if args.budget_minutes <= 0:
+        raise CompanionError(f"--budget-minutes {args.budget_minutes}: must be > 0")
+    out = Path(args.out or f"results/compare-{args.corpus}.json")
+    results = compare(args.corpus, budget_minutes=args.budget_minutes, seed=args.seed, out=out)
+    print(format_table(results["rows"]))
+    print(f"-> {out}")
     return 0

@@ -44,18 +44,48 @@ class ModelEntry:
 MODELS: dict[str, ModelEntry] = {
     entry.name: entry
     for entry in (
-        ModelEntry("musegan-jamming", "companion.pipelines.musegan", ("bach", "jazz"), "02_musegan",
-                   "one generator and one critic per track, private latents"),
-        ModelEntry("musegan-composer", "companion.pipelines.musegan", ("bach", "jazz"), "02_musegan",
-                   "one generator from a shared latent, one critic over all tracks"),
-        ModelEntry("musegan-hybrid", "companion.pipelines.musegan", ("bach", "jazz"), "02_musegan",
-                   "one generator per track fed shared + private latents, one critic"),
-        ModelEntry("image-gan", "companion.pipelines.imagegan", ("bach", "jazz"), "03_image_gan",
-                   "DCGAN on MIDI drawn as a 96x64 RGB image, 0.05 s per sub-pixel"),
-        ModelEntry("gpt-chords", "companion.pipelines.gpt", ("jsb", "bach", "jazz"), "04_gpt_chords",
-                   "decoder-only transformer on pitch-set tokens of a roll"),
-        ModelEntry("gpt-events", "companion.pipelines.gpt", ("jsb", "bach", "jazz"), "05_event_tokens",
-                   "the same transformer on chord- and octave-aware event tokens"),
+        ModelEntry(
+            "musegan-jamming",
+            "companion.pipelines.musegan",
+            ("bach", "jazz"),
+            "02_musegan",
+            "one generator and one critic per track, private latents",
+        ),
+        ModelEntry(
+            "musegan-composer",
+            "companion.pipelines.musegan",
+            ("bach", "jazz"),
+            "02_musegan",
+            "one generator from a shared latent, one critic over all tracks",
+        ),
+        ModelEntry(
+            "musegan-hybrid",
+            "companion.pipelines.musegan",
+            ("bach", "jazz"),
+            "02_musegan",
+            "one generator per track fed shared + private latents, one critic",
+        ),
+        ModelEntry(
+            "image-gan",
+            "companion.pipelines.imagegan",
+            ("bach", "jazz"),
+            "03_image_gan",
+            "DCGAN on MIDI drawn as a 96x64 RGB image, 0.05 s per sub-pixel",
+        ),
+        ModelEntry(
+            "gpt-chords",
+            "companion.pipelines.gpt",
+            ("jsb", "bach", "jazz"),
+            "04_gpt_chords",
+            "decoder-only transformer on pitch-set tokens of a roll",
+        ),
+        ModelEntry(
+            "gpt-events",
+            "companion.pipelines.gpt",
+            ("jsb", "bach", "jazz"),
+            "05_event_tokens",
+            "the same transformer on chord- and octave-aware event tokens",
+        ),
     )
 }
 
@@ -75,19 +105,13 @@ def pipeline(name: str) -> ModuleType:
     return importlib.import_module(entry(name).pipeline)
 
 
-
 def shipped_path(name: str, corpus: str) -> Path:
     return CHECKPOINT_DIR / f"{name}-{corpus}.pt"
 
 
 def shipped_checkpoints() -> dict[str, Path]:
     """``"model:corpus"`` -> path, for every shipped checkpoint present in this install."""
-    return {
-        f"{m}:{c}": shipped_path(m, c)
-        for m, e in MODELS.items()
-        for c in e.corpora
-        if shipped_path(m, c).exists()
-    }
+    return {f"{m}:{c}": shipped_path(m, c) for m, e in MODELS.items() for c in e.corpora if shipped_path(m, c).exists()}
 
 
 def resolve(spec: str | Path) -> Path:
@@ -111,13 +135,22 @@ def load(spec: str | Path) -> dict[str, Any]:
     return checkpoint
 
 
-def train(name: str, corpus: Corpus, *, steps: int | None = None, seed: int = 0, out: Path | None = None,
-          resume: bool = False) -> dict[str, Any]:
-    """Train ``name`` on ``corpus`` through its pipeline; returns the checkpoint dict."""
+def train(
+    name: str,
+    corpus: Corpus,
+    *,
+    steps: int | None = None,
+    seed: int = 0,
+    out: Path | None = None,
+    resume: bool = False,
+    max_seconds: float | None = None,
+) -> dict[str, Any]:
+    """Train ``name`` on ``corpus`` through its pipeline (for ``steps``, or until ``max_seconds`` of
+    wall time); returns the checkpoint dict."""
     model = entry(name)
     if corpus.name not in model.corpora and corpus.name != "folder":
         raise ModelError(f"{name} trains on {', '.join(model.corpora)} (or a folder), not {corpus.name}")
-    return pipeline(name).train(name, corpus, steps=steps, seed=seed, out=out, resume=resume)
+    return pipeline(name).train(name, corpus, steps=steps, seed=seed, out=out, resume=resume, max_seconds=max_seconds)
 
 
 def generate(checkpoint: dict[str, Any], *, bars: int = 8, seed: int = 0, temperature: float = 1.0) -> Song:
