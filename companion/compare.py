@@ -92,6 +92,7 @@ def compare(
         "samples": SAMPLES,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, 1 torch thread, torch {torch.__version__}",
         "date": time.strftime("%Y-%m-%d"),
+        "load_average_at_end": round(os.getloadavg()[0], 1),
         "rows": rows,
     }
     if out is not None:
