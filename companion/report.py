@@ -1,0 +1,180 @@
+"""Reading and summarising the stored results the conclusion lesson is built on.
+
+``results/compare-<corpus>.json`` comes from ``python -m companion compare`` (every architecture,
+same corpus, same wall-clock budget); the lessons' sweeps (``results/<name>.json``) come from
+``python -m companion.experiments.<name>``. Each file records the command that made it.
+
+Used by notebook 06_diminishing_returns.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .errors import DataError
+
+# metric -> (label, how to read a gap: True where the value is a percentage)
+METRICS = {
+    "EB_mean": ("empty bars %", True),
+    "UPC_mean": ("pitch classes per bar", False),
+    "QN_mean": ("qualified notes %", True),
+    "DP": ("drum pattern %", True),
+    "TD_mean": ("tonal distance", False),
+    "chord_tone_rate": ("chord-tone rate", False),
+    "register_adherence_mean": ("register adherence", False),
+    "copy_rate": ("copy rate", False),
+    "diversity": ("diversity", False),
+}
+
+
+def results_dir(start: Path | None = None) -> Path:
+    """The repository's ``results/`` folder, found from ``start`` (default: the working directory)
+    upwards, so notebooks (run from ``notebooks/``) and scripts (run from the root) both find it."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "results").is_dir():
+            return folder / "results"
+    raise DataError(f"no results/ folder above {here}: run the documented commands or use the repository")
+
+
+def load_results(name: str, folder: Path | None = None) -> dict:
+    """``results/<name>.json`` as a dict; DataError naming the file and the command to make it."""
+    path = (folder or results_dir()) / f"{name}.json"
+    if not path.exists():
+        hint = (
+            f"python -m companion compare --corpus {name.split('-', 1)[1]}"
+            if name.startswith("compare-")
+            else (f"python -m companion.experiments.{name}")
+        )
+        raise DataError(f"{path}: missing; make it with `{hint}`")
+    try:
+        return json.loads(path.read_text())
+    except ValueError as exc:
+        raise DataError(f"{path}: not valid JSON ({exc})") from None
+
+
+def real_row(results: dict) -> dict:
+    return next(r for r in results["rows"] if r["model"].startswith("real data"))
+
+
+def gaps_to_real(results: dict) -> dict[str, dict[str, float | None]]:
+    """Per model, per metric: |model - real data| (None where either is undefined)."""
+    real = real_row(results)
+    gaps = {}
+    for row in results["rows"]:
+        if row is real:
+            continue
+        gaps[row["model"]] = {
+            m: None if row.get(m) is None or real.get(m) is None else round(abs(row[m] - real[m]), 4) for m in METRICS
+        }
+    return gaps
+
+
+def table_rows(results: dict) -> tuple[list[str], list[list]]:
+    """Header and rows for :func:`companion.plot.markdown_table` (real data first)."""
+    header = ["model", "NLL nats/frame"] + [METRICS[m][0] for m in METRICS] + ["params", "train s", "gen s / 8 bars"]
+    rows = []
+    for row in results["rows"]:
+        nll = row.get("nll_nats_per_frame")
+        cells = [row["model"], "-" if nll is None else f"{nll:.2f} ({row.get('nll_frame', '')})"]
+        cells += ["-" if row.get(m) is None else row[m] for m in METRICS]
+        cells += [
+            row.get("parameters", "-"),
+            row.get("train_seconds", "-"),
+            row.get("generation_seconds_per_8_bars", "-"),
+        ]
+        rows.append(cells)
+    return header, rows
+
+
+def closest_to_real(results: dict, metric: str) -> tuple[str, float] | None:
+    """The model whose ``metric`` is closest to the real data's, and that gap (None if undefined)."""
+    candidates = [(gap[metric], model) for model, gap in gaps_to_real(results).items() if gap[metric] is not None]
+    if not candidates:
+        return None
+    gap, model = min(candidates)
+    return model, gap
+
+
+def sweep_series(folder: Path | None = None) -> dict[str, list[dict]]:
+    """The stored sweeps of lessons 02-05 as plot-ready series, by panel:
+
+    * ``"size"``: validation NLL (nats per JSB frame) vs parameters, for gpt-chords
+      (``gpt_chords_size``) and gpt-events (``gpt_events_scaling``, its ``size`` points);
+    * ``"data"``: a quality figure vs training data, for gpt-events (valid NLL vs training frames) and
+      MuseGAN (``musegan_datasize``: its mean metric gap to real data vs training bars).
+
+    Each series: ``label``, ``x``, ``y``, ``xlabel``, ``ylabel``, ``source`` (the command). Sweeps not
+    (yet) made are left out.
+    """
+    folder = folder or results_dir()
+    series: dict[str, list[dict]] = {"size": [], "data": []}
+
+    def load(name: str) -> dict | None:
+        path = folder / f"{name}.json"
+        return json.loads(path.read_text()) if path.exists() else None
+
+    ylabel = "valid NLL, nats per JSB frame"
+    if (chords := load("gpt_chords_size")) is not None:
+        points = sorted(chords["points"], key=lambda p: p["parameters"])
+        series["size"].append(
+            {
+                "label": "gpt-chords",
+                "x": [p["parameters"] for p in points],
+                "y": [p["valid_nll_nats_per_frame"] for p in points],
+                "xlabel": "parameters",
+                "ylabel": ylabel,
+                "source": chords["command"],
+            }
+        )
+    if (events := load("gpt_events_scaling")) is not None:
+        points = sorted(events["size"], key=lambda p: p["parameters"])
+        series["size"].append(
+            {
+                "label": "gpt-events",
+                "x": [p["parameters"] for p in points],
+                "y": [p["valid_nll_nats_per_frame"] for p in points],
+                "xlabel": "parameters",
+                "ylabel": ylabel,
+                "source": events["command"],
+            }
+        )
+        points = sorted(events["data"], key=lambda p: p["train_frames"])
+        series["data"].append(
+            {
+                "label": "gpt-events (JSB)",
+                "x": [p["train_frames"] for p in points],
+                "y": [p["valid_nll_nats_per_frame"] for p in points],
+                "xlabel": "training frames",
+                "ylabel": ylabel,
+                "source": events["command"],
+            }
+        )
+    if (musegan := load("musegan_datasize")) is not None:
+        for model, points in _musegan_points(musegan).items():
+            series["data"].append(
+                {
+                    "label": model,
+                    "x": [p[0] for p in points],
+                    "y": [p[1] for p in points],
+                    "xlabel": "training bars",
+                    "ylabel": "mean |metric gap| to real data",
+                    "source": musegan["command"],
+                }
+            )
+    return series
+
+
+def _musegan_points(data: dict) -> dict[str, list[tuple[float, float]]]:
+    """(training bars, mean absolute gap) per model from ``musegan_datasize``, whatever the nesting:
+    every point carries ``bars`` and either ``mean_gap`` or per-metric ``gap`` values."""
+    out: dict[str, list[tuple[float, float]]] = {}
+    for point in data.get("points", []):
+        gap = point.get("mean_gap")
+        if gap is None and isinstance(point.get("gap"), dict):
+            values = [abs(v) for v in point["gap"].values() if isinstance(v, (int, float))]
+            gap = sum(values) / len(values) if values else None
+        if gap is not None and "bars" in point:
+            out.setdefault(point.get("model", "musegan"), []).append((point["bars"], gap))
+    return {k: sorted(v) for k, v in out.items()}
