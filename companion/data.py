@@ -185,7 +185,8 @@ def load_bach(seed: int = 0, cache: bool = True) -> Corpus:
     return Corpus("bach", split_songs(songs, seed), source=f"music21 {music21.__version__} corpus (bach)")
 
 
-def _parse_bach() -> list[Song]:
+def _parse_bach(limit: int | None = None) -> list[Song]:
+    """Parse the four-part chorales from music21's corpus (the first ``limit`` only, for tests)."""
     from music21 import corpus
 
     from .interop import from_music21
@@ -204,6 +205,8 @@ def _parse_bach() -> list[Song]:
         for track, voice in zip(song.tracks, BACH_VOICES):
             track.name = voice
         songs.append(song)
+        if limit is not None and len(songs) >= limit:
+            break
     return songs
 
 

@@ -34,7 +34,7 @@ from .plot import save_png
 from .song import Song
 
 DEMO_BARS = 8
-DEMO_SAMPLES = 4
+DEMO_SAMPLES = 2
 TABLE_COLUMNS = ("EB_mean", "UPC_mean", "QN_mean", "DP", "TD_mean", "chord_tone_rate",
                  "register_adherence_mean", "diversity", "copy_rate")
 

@@ -49,3 +49,52 @@ def share_off_grid(song: Song, steps_per_beat: int) -> float:
     notes = [n for t in song.tracks for n in t.notes]
     off = sum(1 for n in notes if (n.start * steps_per_beat) % song.resolution)
     return off / max(len(notes), 1)
+
+
+# ------------------------------------------------------------------ 02_musegan
+def qualified_share(durations_in_steps: list[int], min_steps: int = 3) -> float:
+    """Share of notes at least ``min_steps`` long (QN as a share, not a percentage)."""
+    return sum(1 for d in durations_in_steps if d >= min_steps) / max(len(durations_in_steps), 1)
+
+
+def empty_bar_share(active, steps_per_bar: int) -> float:
+    """Share of whole bars of a (steps, pitches) binary roll in which nothing sounds."""
+    bars = active.shape[0] // steps_per_bar
+    return sum(1 for b in range(bars) if not active[b * steps_per_bar : (b + 1) * steps_per_bar].any()) / max(bars, 1)
+
+
+# ------------------------------------------------------------------ 03_image_gan
+def image_seconds(columns: int = 64, channels: int = 3, seconds_per_step: float = 0.05) -> float:
+    """Seconds an RGB-packed image holds: every channel of every column is one time step."""
+    return columns * channels * seconds_per_step
+
+
+def column_steps(image, column: int):
+    """The (rows, channels) on/off steps of one column of a (channels, rows, columns) image: time
+    step ``3 * column + channel`` is channel ``channel`` of that column."""
+    return image[:, :, column].T
+
+
+# ------------------------------------------------------------------ 04_gpt_chords
+def pitch_sets(frames) -> list[tuple[int, ...]]:
+    """The pitch set (sorted tuple of sounding columns) of each binary frame."""
+    return [tuple(int(p) for p in row.nonzero()[0]) for row in frames]
+
+
+def unseen_frame_share(train_frames: list, test_frames: list) -> float:
+    """Share of test frames whose pitch set never occurs in the training frames."""
+    known = {s for piece in train_frames for s in pitch_sets(piece)}
+    test = [s for piece in test_frames for s in pitch_sets(piece)]
+    return sum(1 for s in test if s not in known) / max(len(test), 1)
+
+
+# ------------------------------------------------------------------ 05_event_tokens
+def split_pitch(pitch: int) -> tuple[int, int]:
+    """(octave, pitch class) of a MIDI pitch, with middle C = C4 = 60."""
+    return pitch // 12 - 1, pitch % 12
+
+
+def bar_tokens(names: list[str], bar: int) -> list[str]:
+    """The token names of bar ``bar`` (0-based): from its ``Bar`` token up to the next one."""
+    starts = [i for i, name in enumerate(names) if name == "Bar"] + [len(names)]
+    return names[starts[bar] : starts[bar + 1]]

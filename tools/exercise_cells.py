@@ -17,8 +17,7 @@ HEADING = "## Exercises"
 
 
 def _cell(kind: str, source: str, nbgrader: dict | None, cell_id: str) -> dict:
-    cell = {"cell_type": kind, "id": cell_id, "metadata": {},
-            "source": source.strip("\n").splitlines(keepends=True)}
+    cell = {"cell_type": kind, "id": cell_id, "metadata": {}, "source": source.strip("\n").splitlines(keepends=True)}
     if nbgrader is not None:
         cell["metadata"]["nbgrader"] = {"schema_version": 3, "locked": False, "task": False} | nbgrader
     if kind == "code":
@@ -50,7 +49,30 @@ def apply(notebook_path: Path, cells: list[tuple[str, str, dict | None]]) -> Non
     notebook_path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
 
 
-def main(names: list[str]) -> None:
+def execute_section(notebook_path: Path) -> None:
+    """Run only the Exercises section (it is self-contained) and store its outputs in the notebook,
+    so a lesson committed with a full run need not be re-run to show its exercises' results."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = json.loads(notebook_path.read_text())
+    start = next(
+        i
+        for i, c in enumerate(notebook["cells"])
+        if c["cell_type"] == "markdown" and "".join(c["source"]).startswith(HEADING)
+    )
+    section = nbformat.from_dict({**notebook, "cells": notebook["cells"][start:]})
+    NotebookClient(
+        section, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(notebook_path.parent)}}
+    ).execute()
+    for offset, cell in enumerate(section.cells):
+        if cell.cell_type == "code":
+            notebook["cells"][start + offset]["outputs"] = nbformat.from_dict(cell).get("outputs", [])
+            notebook["cells"][start + offset]["execution_count"] = cell.get("execution_count")
+    notebook_path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+
+
+def main(names: list[str], execute: bool = False) -> None:
     for spec_path in sorted((ROOT / "tools" / "exercises").glob("*.py")):
         if names and spec_path.stem not in names:
             continue
@@ -58,8 +80,11 @@ def main(names: list[str]) -> None:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         apply(ROOT / "notebooks" / f"{spec_path.stem}.ipynb", module.CELLS)
-        print(f"{spec_path.stem}: {len(module.CELLS)} exercise cells")
+        if execute:
+            execute_section(ROOT / "notebooks" / f"{spec_path.stem}.ipynb")
+        print(f"{spec_path.stem}: {len(module.CELLS)} exercise cells{' (executed)' if execute else ''}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    arguments = [a for a in sys.argv[1:] if a != "--execute"]
+    main(arguments, execute="--execute" in sys.argv[1:])
