@@ -61,7 +61,7 @@ def execute_section(notebook_path: Path) -> None:
         for i, c in enumerate(notebook["cells"])
         if c["cell_type"] == "markdown" and "".join(c["source"]).startswith(HEADING)
     )
-    section = nbformat.from_dict({**notebook, "cells": notebook["cells"][start:]})
+    section = nbformat.reads(json.dumps({**notebook, "cells": notebook["cells"][start:]}), as_version=4)
     NotebookClient(
         section, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(notebook_path.parent)}}
     ).execute()
