@@ -49,6 +49,7 @@ def save_checkpoint(path: str | os.PathLike, checkpoint: dict[str, Any]) -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
         torch.save(checkpoint, handle)
+    os.chmod(handle.name, 0o644)  # NamedTemporaryFile makes 0600; a shipped checkpoint is world-readable
     os.replace(handle.name, path)
     return path
 
@@ -77,6 +78,19 @@ def for_shipping(checkpoint: dict[str, Any]) -> dict[str, Any]:
     return {**checkpoint, "state": state, "optimizer": None}
 
 
+def count_parameters(state: dict[str, torch.Tensor]) -> int:
+    """Elements of the floating-point tensors of a state dict, each shared storage counted once (a
+    head tied to the embedding is one matrix). Registered buffers, such as a sinusoidal position
+    table, are counted too: a state dict does not say which tensors are trained."""
+    seen, total = set(), 0
+    for tensor in state.values():
+        key = (tensor.untyped_storage().data_ptr(), tensor.storage_offset(), tuple(tensor.shape))
+        if tensor.is_floating_point() and key not in seen:
+            seen.add(key)
+            total += tensor.numel()
+    return total
+
+
 def sha256(path: str | os.PathLike) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -95,7 +109,7 @@ def write_manifest(path: str | os.PathLike, *, command: str, metrics: dict[str, 
         "steps": train.get("steps"),
         "wall_seconds": train.get("wall_seconds"),
         "seed": train.get("seed"),
-        "parameters": sum(v.numel() for v in checkpoint["state"].values()),
+        "parameters": count_parameters(checkpoint["state"]),
         "metrics": metrics,
         "sha256": sha256(path),
         "bytes": path.stat().st_size,
