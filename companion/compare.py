@@ -24,6 +24,7 @@ import torch
 from tqdm.auto import tqdm
 
 from . import zoo
+from .checkpoint import count_parameters
 from .data import load_corpus, registers_for
 from .metrics import corpus_metrics
 
@@ -78,7 +79,7 @@ def compare(
                 row["nll_frame"] = f"1/{result.get('frame_steps_per_beat', '?')} beat"
             row |= {
                 "steps": checkpoint["train"].get("steps"),
-                "parameters": sum(v.numel() for v in checkpoint["state"].values()),
+                "parameters": count_parameters(checkpoint["state"]),
                 "train_seconds": round(train_seconds, 1),
                 "generation_seconds_per_8_bars": round(generation_seconds, 3),
             }
