@@ -1,0 +1,158 @@
+"""What the image-GAN experiments share: one training run measured the same way, and the JSON
+header (command, date, machine, wall time) every ``results/imagegan_*.json`` carries.
+
+Used by ``companion.experiments.imagegan_layouts``, ``imagegan_collapse`` and ``imagegan_drums``
+(notebook 03_image_gan plots their JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from .. import metrics
+from ..codecs import image
+from ..data import Corpus
+from ..pipelines import imagegan as pipeline
+
+RESULTS = Path(__file__).resolve().parents[2] / "results"
+SAMPLES = 128
+"""Generated clips measured per trained model."""
+
+
+def clip_row(checkpoint: dict[str, Any], images: np.ndarray, *, threshold: float | None = None) -> dict[str, Any]:
+    """The shared metrics and the picture's own numbers of some images (generated or real),
+    decoded at the checkpoint's tempo: notes per clip, QN, UPC, EB, recognised chord-tone rate,
+    diversity, blur (share of pixels in 0.2-0.8), direction statistics and the share of note starts
+    on each RGB channel (step mod 3)."""
+    songs = [pipeline.decode(checkpoint, x[None], threshold=threshold) for x in images]
+    row = metrics.corpus_metrics(songs)
+    onset_phase = np.zeros(3)
+    for x in images:
+        roll = image.unpack(np.asarray(x, dtype=np.float32)) > pipeline.THRESHOLD
+        starts = roll & ~np.concatenate([np.zeros((roll.shape[0], 1), bool), roll[:, :-1]], axis=1)
+        steps = np.nonzero(starts)[1]
+        onset_phase += np.bincount(steps % 3, minlength=3)
+    return {
+        "clips": len(songs),
+        "notes_per_clip": round(sum(s.num_notes for s in songs) / max(len(songs), 1), 2),
+        "QN": row["QN_mean"],
+        "UPC": row["UPC_mean"],
+        "EB": row["EB_mean"],
+        "chord_tone_rate": row["chord_tone_rate"],
+        "diversity": row["diversity"],
+        "pixels": _rounded(pipeline.pixel_stats(images)),
+        "direction": _rounded(pipeline.direction_stats(images)),
+        "onset_channel_share": [round(float(v), 4) for v in onset_phase / max(onset_phase.sum(), 1)],
+    }
+
+
+def real_images(corpus: Corpus, checkpoint: dict[str, Any], split: str = "test") -> np.ndarray:
+    """The ``split`` cut into consecutive 9.6 s clips in the checkpoint's layout and drum setting."""
+    config = checkpoint["config"]
+    return pipeline.corpus_clips(corpus.splits[split], layout=config["layout"], drums=config["drums"])
+
+
+def run(corpus: Corpus, *, steps: int, seed: int = 0, samples: int = SAMPLES, **options: Any) -> dict[str, Any]:
+    """Train one image GAN on ``corpus`` with ``options`` (layout, loss, drums, snapshot_every ...),
+    then measure ``samples`` generated clips against the real test clips.
+
+    Returns:
+        The settings, parameters, wall and CPU seconds, per-step loss history, ``generated`` and
+        ``real`` rows (:func:`clip_row`), the critic's mean score of real clips forwards, backwards,
+        "softened" (pixels 0.05/0.95 instead of 0/1: the same notes) and of generated clips, its
+        shift sensitivity, and the checkpoint itself under ``"_checkpoint"`` for the caller (not
+        written to JSON).
+    """
+    wall, cpu = time.perf_counter(), time.process_time()
+    checkpoint = pipeline.train(pipeline.MODEL, corpus, steps=steps, seed=seed, show_progress=False, **options)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    fake = pipeline.generate_images(checkpoint, samples, seed=seed + 100)
+    real = real_images(corpus, checkpoint)
+    scores = pipeline.critic_scores(checkpoint, real)
+    history = checkpoint["train"]["history"]
+    return {
+        "corpus": corpus.name,
+        "layout": checkpoint["config"]["layout"],
+        "loss": checkpoint["config"]["gan"]["loss"],
+        "drums": checkpoint["config"]["drums"],
+        "steps": checkpoint["train"]["steps"],
+        "train_clips": checkpoint["train"]["train_clips"],
+        "parameters": checkpoint["train"]["parameters"],
+        "wall_seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
+        "history": {k: [round(v, 4) for v in history[k]] for k in ("d_loss", "g_loss", "wasserstein")},
+        "generated": clip_row(checkpoint, fake),
+        "real": clip_row(checkpoint, real),
+        "critic": {
+            "real": round(float(scores.mean()), 4),
+            "real_reversed": round(float(pipeline.critic_scores(checkpoint, image.reverse(real)).mean()), 4),
+            # the same real clips with pixels of 0.05 and 0.95 instead of 0 and 1: the same notes once decoded
+            "real_softened": round(
+                float(pipeline.critic_scores(checkpoint, 0.05 + 0.9 * real.astype("float32")).mean()), 4
+            ),
+            "generated": round(float(pipeline.critic_scores(checkpoint, fake).mean()), 4),
+            "real_std": round(float(scores.std()), 4),
+            "shift_sensitivity": _rounded(pipeline.shift_sensitivity(checkpoint, real)),
+        },
+        "_checkpoint": checkpoint,
+    }
+
+
+def snapshot_rows(checkpoint: dict[str, Any]) -> list[dict[str, Any]]:
+    """For each training snapshot (the same latents every time): step, notes per clip, diversity
+    and blur of the generated clips."""
+    rows = []
+    for step, sample in checkpoint["train"].get("snapshots", []):
+        images = sample.float().numpy()
+        songs = [pipeline.decode(checkpoint, x[None]) for x in images]
+        rows.append({
+            "step": int(step),
+            "diversity": round(metrics.diversity(songs), 4),
+            "notes_per_clip": round(sum(s.num_notes for s in songs) / len(songs), 2),
+            "ambiguous_share": round(pipeline.pixel_stats(images)["ambiguous_share"], 4),
+        })  # fmt: skip
+    return rows
+
+
+def header(name: str, fast: bool, started: float) -> dict[str, Any]:
+    """Command, date, machine and wall time of an experiment."""
+    return {
+        "name": name,
+        "command": f"python -m companion.experiments.{name}" + (" --fast" if fast else ""),
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread",
+        "wall_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def write(result: dict[str, Any], out: str | Path) -> Path:
+    """Write ``result`` as indented JSON (keys starting with ``_`` left out)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(_public(result), indent=1) + "\n")
+    print(f"wrote {out}", file=sys.stderr)
+    return out
+
+
+def _public(tree: Any) -> Any:
+    if isinstance(tree, dict):
+        return {k: _public(v) for k, v in tree.items() if not str(k).startswith("_")}
+    if isinstance(tree, list):
+        return [_public(v) for v in tree]
+    return tree
+
+
+def _rounded(tree: dict) -> dict:
+    out = {}
+    for key, value in tree.items():
+        out[key] = _rounded(value) if isinstance(value, dict) else None if value != value else round(float(value), 4)
+    return out
