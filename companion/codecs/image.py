@@ -343,10 +343,11 @@ def flatten(song: Song, *, drums: bool = True) -> Song:
 def roundtrip_report(song: Song, *, bpm: float | None = None, drums: bool = True) -> dict:
     """What the image keeps of ``song`` played at ``bpm`` (default: its own tempo map).
 
-    Returns plain counts: notes in, notes out, notes kept exactly (same start, pitch, duration in
-    seconds), notes that merged with a neighbour of the same pitch (in :func:`flatten`, no codec
-    involved), notes outside the rows, whether every time was on the 0.05 s grid, and whether the
-    decoded notes equal :func:`flatten`'s exactly (a grid-aligned song at one tempo: they must).
+    Returns plain counts: notes in, notes out, notes kept exactly (same start, pitch and duration in
+    ticks, decoded at the song's one tempo), notes that merged with a neighbour of the same pitch
+    (in :func:`flatten`, no codec involved), notes outside the rows, whether every time was on the
+    0.05 s grid, and whether the decoded notes equal :func:`flatten`'s exactly (a grid-aligned song
+    at one tempo: they must).
     """
     if bpm is not None:
         song = song.copy(tempos=[Tempo(0, float(bpm))])

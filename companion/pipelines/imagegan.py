@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,7 @@ from ..codecs import image
 from ..data import Corpus
 from ..errors import CompanionError
 from ..models.imagegan import ImageCritic, ImageGANConfig, ImageGenerator, build, count_parameters
-from ..song import ChordLabel, Song, Tempo
+from ..song import ChordLabel, Song
 from ..train import Budget, seed_everything
 from ..train.gan import GANConfig, GANTrainer, RandomBatches
 
@@ -592,9 +591,3 @@ def ship(path: str | Path, command: str, corpus: Corpus) -> Path:
     keep = ("table", "generated", "real", "pixels", "direction", "critic", "qn_min_steps", "decoding", "layout",
             "loss", "drums")  # fmt: skip
     return write_manifest(path, command=command, metrics={k: result[k] for k in keep})
-
-
-def with_tempo(song: Song, bpm: float) -> Song:
-    """The song at one tempo ``bpm`` (its tempo map replaced): e.g. the chorales at 75 bpm, where
-    every note lies on the 0.05 s grid."""
-    return replace(song.copy(), tempos=[Tempo(0, float(bpm))])
