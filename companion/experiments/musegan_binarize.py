@@ -14,7 +14,7 @@ Each model is then read three ways from the same latents -- the plain 0.5 thresh
 rule of the shipped checkpoints (on above 0.5, held above 0.4) and Bernoulli sampling -- and measured
 on 1,000 bars: QN (the share of notes at least 3 steps = a 16th long), the histogram of note lengths
 in steps, notes per bar, UPC, EB and the chord-tone rate, next to the real test split. The
-straight-through setting is the shipped ``musegan-hybrid-jazz`` recipe: when that checkpoint is
+``hard`` setting is the shipped ``musegan-hybrid-jazz`` recipe: when that checkpoint is
 present and matches (steps, seed, settings), it is measured instead of trained again.
 
 Regenerate ``results/musegan_binarize.json`` with::
@@ -54,7 +54,7 @@ SETTINGS: dict[str, dict] = {
     "straight-through, random init": {"binarize": "straight-through", "repeat_init": False},
     "straight-through": {"binarize": "straight-through", "repeat_init": True},
 }
-"""Setting name -> MuseGANConfig overrides. ``straight-through`` is the shipped checkpoints' recipe."""
+"""Setting name -> MuseGANConfig overrides. ``hard`` is the shipped checkpoints' recipe."""
 MAX_LENGTH = 24
 """Note lengths (in steps) of the histogram; longer notes are counted in the last bin."""
 

@@ -137,7 +137,7 @@ class MuseGANConfig:
     z_dim: int = 32
     g_channels: int = 64
     d_channels: int = 16
-    binarize: str = "straight-through"
+    binarize: str = "hard"
     repeat_init: bool = True
 
     def __post_init__(self) -> None:

@@ -20,15 +20,16 @@ guesswork, and the sampling rate in seconds is simply ``12 * bpm / 60`` steps pe
 (:func:`sampling_rate`). :func:`to_multitrack` hands the same song to pypianoroll.
 
 **Binarisation and decoding.** How the model was *trained* is in its config: ``binarize="hard"``
-(the paper: the critic sees probabilities, the roll is thresholded afterwards) or
-``"straight-through"`` (the critic sees the binary roll; BinaryMuseGAN's fix), the recipe of the
-shipped checkpoints. The generator outputs a probability per cell, and ``sampling`` says how a roll
-is read from it: ``"hard"`` thresholds at 0.5 (the paper), ``"bernoulli"`` samples each cell, and
-``"hysteresis"`` -- the default, our decoding rule, stored in the checkpoint's codec -- switches a
-note on above 0.5 and holds it while the probability stays above 0.4
-(:func:`companion.models.musegan.hysteresis_threshold`): it joins notes the network almost held and
-never removes one. ``evaluate`` reports the metrics under both the rule and the plain threshold.
-Each run of active steps of a pitch then becomes one note.
+(the paper, and the shipped checkpoints: the critic judges the generator's probabilities, the roll
+is thresholded afterwards) or ``"straight-through"`` (BinaryMuseGAN: the critic judges the binary
+roll). ``python -m companion.experiments.musegan_binarize`` measures both. The generator outputs a
+probability per cell, and ``sampling`` says how a roll is read from it: ``"hard"`` thresholds at
+0.5 (the paper), ``"bernoulli"`` samples each cell, and ``"hysteresis"`` -- the default, our
+decoding rule, stored in the checkpoint's codec -- switches a note on above 0.5 and holds it while
+the probability stays above 0.4 (:func:`companion.models.musegan.hysteresis_threshold`): it joins
+notes the network almost held and never removes or shortens one. ``evaluate`` reports the metrics
+under both the rule and the plain threshold. Each run of active steps of a pitch then becomes one
+note.
 
 **Generating more than 4 bars.** The models make 4-bar phrases. Longer songs chain phrases that
 share the time-independent latents (``z`` and each ``z_i``: the "style") and draw new temporal ones;
