@@ -4,14 +4,20 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
 
     python -m companion data CORPUS [--path P] [--seed S] [--json]
     python -m companion inspect FILE.mid [--json]
-    python -m companion train MODEL --corpus C [--path P] [--steps N] [--out CKPT] [--seed S] [--resume]
+    python -m companion train MODEL --corpus C [--path P] [--steps N] [--out CKPT] [--seed S] [--split-seed K]
+                              [--resume]
     python -m companion generate CKPT [--bars N] [--seed S] [--temperature T] --out FILE.mid [--wav F] [--png F]
-    python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--json]
+    python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--split-seed K] [--json]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
     python -m companion student --out DIR [--notebooks DIR]
     python -m companion compare --corpus C [--budget-minutes M] [--seed S] [--out FILE.json]
 
 CKPT is a checkpoint file or the name of a shipped one, ``model:corpus`` (e.g. ``gpt-chords:jsb``).
+
+Two seeds, kept apart: ``--split-seed`` says how ``bach``, ``jazz`` and ``folder`` are cut into
+train/valid/test (give ``evaluate`` the same one as ``train``, default 0: the split of every shipped
+checkpoint); ``--seed`` seeds training, sampling and generation. ``--threads N`` (train, generate,
+evaluate, demo, compare) sets torch's CPU threads; on a shared or busy machine 1 is often fastest.
 
 Exit status: 0 ok; 2 bad input, with ONE line on stderr naming the file and the problem (no
 traceback); 1 only for a bug. ``--json`` prints one JSON object on stdout and nothing else there.
@@ -50,16 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .zoo import MODELS
 
-    train = verbs.add_parser("train", help="train a model of the course on a corpus")
+    torch_options = argparse.ArgumentParser(add_help=False)
+    torch_options.add_argument("--threads", type=int, help="torch CPU threads (default: torch's own choice)")
+    split_options = argparse.ArgumentParser(add_help=False)
+    split_options.add_argument(
+        "--split-seed", type=int, default=0, help="how the corpus is split into train/valid/test (default 0)"
+    )
+
+    train = verbs.add_parser(
+        "train", help="train a model of the course on a corpus", parents=[torch_options, split_options]
+    )
     train.add_argument("model", choices=tuple(MODELS))
     train.add_argument("--corpus", required=True, choices=("bach", "jsb", "jazz", "folder"))
     train.add_argument("--path", help="the .mat/.pickle file (jsb) or the folder (folder)")
     train.add_argument("--steps", type=int, help="optimiser steps (default: the model's own)")
     train.add_argument("--out", help="checkpoint file (default: checkpoints/MODEL-CORPUS.pt)")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=int, default=0, help="training seed (initialisation, batches)")
     train.add_argument("--resume", action="store_true", help="continue from --out if it exists")
 
-    generate = verbs.add_parser("generate", help="generate music from a checkpoint")
+    generate = verbs.add_parser("generate", help="generate music from a checkpoint", parents=[torch_options])
     generate.add_argument("checkpoint", help="a .pt file or model:corpus of a shipped checkpoint")
     generate.add_argument("--bars", type=int, default=8)
     generate.add_argument("--seed", type=int, default=0)
@@ -68,15 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--wav", help="also render audio to this WAV file")
     generate.add_argument("--png", help="also draw the piano roll to this PNG file")
 
-    evaluate = verbs.add_parser("evaluate", help="likelihood and shared metrics of a checkpoint")
+    evaluate = verbs.add_parser(
+        "evaluate", help="likelihood and shared metrics of a checkpoint", parents=[torch_options, split_options]
+    )
     evaluate.add_argument("checkpoint", help="a .pt file or model:corpus of a shipped checkpoint")
     evaluate.add_argument("--corpus", required=True, choices=("bach", "jsb", "jazz", "folder"))
     evaluate.add_argument("--path", help="the .mat/.pickle file (jsb) or the folder (folder)")
     evaluate.add_argument("--split", default="test", choices=("train", "valid", "test"))
-    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--seed", type=int, default=0, help="generation seed of the measured samples")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
 
-    compare = verbs.add_parser("compare", help="every architecture, same corpus, same wall-clock budget")
+    compare = verbs.add_parser(
+        "compare", help="every architecture, same corpus, same wall-clock budget", parents=[torch_options]
+    )
     compare.add_argument("--corpus", required=True, choices=("bach", "jazz"))
     compare.add_argument("--budget-minutes", type=float, default=2.0, help="training minutes per model")
     compare.add_argument("--seed", type=int, default=0)
@@ -86,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     student.add_argument("--out", required=True, help="folder for the student notebooks")
     student.add_argument("--notebooks", default="notebooks", help="the teacher notebooks (default: notebooks)")
 
-    demo = verbs.add_parser("demo", help="the main job: hear, see and measure the representations")
+    demo = verbs.add_parser(
+        "demo", help="the main job: hear, see and measure the representations", parents=[torch_options]
+    )
     demo.add_argument("--out", default="demo-out", help="output folder (default: demo-out)")
     demo.add_argument("--corpus", default="bach", choices=("bach", "jazz"))
     demo.add_argument("--seed", type=int, default=0)
@@ -96,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        _set_threads(getattr(args, "threads", None))
         if args.verb == "data":
             return _data(args)
         if args.verb == "inspect":
@@ -122,6 +144,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     return 1
+
+
+def _set_threads(threads: int | None) -> None:
+    if threads is None:
+        return
+    if not 1 <= threads <= 256:
+        raise CompanionError(f"--threads {threads}: choose 1..256")
+    import torch
+
+    torch.set_num_threads(threads)
 
 
 def _data(args) -> int:
@@ -172,8 +204,10 @@ def _demo(args) -> int:
     from .demo import format_table, run_demo
 
     summary = run_demo(Path(args.out), corpus=args.corpus, seed=args.seed)
-    print(f"{summary['corpus']['corpus']}: shared metrics of {summary['bars']}-bar generations "
-          f"({summary['samples_per_model']} seeds per model) next to the real test split")
+    print(
+        f"{summary['corpus']['corpus']}: shared metrics of {summary['bars']}-bar generations "
+        f"({summary['samples_per_model']} seeds per model) next to the real test split"
+    )
     print(format_table(summary["table"]))
     if summary["missing_checkpoints"]:
         print(f"no shipped checkpoint yet for: {', '.join(summary['missing_checkpoints'])}")
@@ -190,7 +224,7 @@ def _train(args) -> int:
     from .data import load_corpus
 
     out = Path(args.out or f"checkpoints/{args.model}-{args.corpus}.pt")
-    corpus = load_corpus(args.corpus, path=args.path, seed=args.seed)
+    corpus = load_corpus(args.corpus, path=args.path, seed=args.split_seed)
     checkpoint = zoo.train(args.model, corpus, steps=args.steps, seed=args.seed, out=out, resume=args.resume)
     info = checkpoint["train"]
     print(f"{args.model} on {args.corpus}: {info.get('steps')} steps in {info.get('wall_seconds', 0):.0f} s -> {out}")
@@ -227,7 +261,7 @@ def _evaluate(args) -> int:
     from .data import load_corpus
 
     checkpoint = zoo.load(args.checkpoint)
-    corpus = load_corpus(args.corpus, path=args.path, seed=args.seed)
+    corpus = load_corpus(args.corpus, path=args.path, seed=args.split_seed)
     result = zoo.evaluate(checkpoint, corpus, split=args.split, seed=args.seed)
     if args.json:
         print(json.dumps(result))

@@ -80,3 +80,18 @@ def test_demo_writes_midi_audio_pictures_and_a_summary(tmp_path):
     assert rows["original"]["notes_exact_pct"] == 100.0
     assert rows["roll-12-binary"]["notes"] < rows["original"]["notes"]
     assert rows["pitch-class-only"]["pitches_used"] <= 12
+
+
+def test_bad_thread_count_is_one_line_and_exit_2(tmp_path, capsys):
+    assert main(["generate", "musegan-hybrid:jazz", "--threads", "0", "--out", str(tmp_path / "x.mid")]) == 2
+    assert capsys.readouterr().err.strip() == "companion: error: --threads 0: choose 1..256"
+    assert not (tmp_path / "x.mid").exists()
+
+
+def test_split_seed_and_training_seed_are_separate_options():
+    from companion.cli import build_parser
+
+    args = build_parser().parse_args(["evaluate", "musegan-hybrid:jazz", "--corpus", "jazz", "--seed", "3"])
+    assert (args.seed, args.split_seed, args.threads) == (3, 0, None)  # evaluates on the shipped split
+    args = build_parser().parse_args(["train", "gpt-chords", "--corpus", "bach", "--split-seed", "2", "--threads", "1"])
+    assert (args.seed, args.split_seed, args.threads) == (0, 2, 1)
