@@ -72,6 +72,26 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     return checkpoint
 
 
+def resumable(out: str | os.PathLike | None, *, resume: bool, model: str, corpus: str) -> dict[str, Any] | None:
+    """The checkpoint a training run continues from: ``out`` when ``resume`` is set and it exists,
+    else None. Shared by the three training pipelines.
+
+    Raises:
+        CheckpointError: ``out`` holds another model or corpus, or is a shipped checkpoint (no
+            optimiser state to continue from).
+    """
+    if not resume or out is None or not Path(out).exists():
+        return None
+    previous = load_checkpoint(out)
+    if previous["model"] != model or previous["train"].get("corpus") != corpus:
+        raise CheckpointError(
+            f"{out}: holds {previous['model']} on {previous['train'].get('corpus')}, not {model} on {corpus}"
+        )
+    if not previous.get("optimizer"):
+        raise CheckpointError(f"{out}: a shipped checkpoint (no optimizer state) cannot be resumed")
+    return previous
+
+
 def for_shipping(checkpoint: dict[str, Any]) -> dict[str, Any]:
     """The checkpoint without optimizer state and with float32 tensors (smaller, same outputs)."""
     state = {k: v.float() if v.is_floating_point() else v for k, v in checkpoint["state"].items()}

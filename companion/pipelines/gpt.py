@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..checkpoint import FORMAT, CheckpointError, load_checkpoint, save_checkpoint
+from ..checkpoint import FORMAT, CheckpointError, resumable, save_checkpoint
 from ..codecs.tokens import MODELS as CODEC_MODELS
 from ..codecs.tokens import TokenCodec, codec_class, codec_for, codec_from_dict
 from ..data import Corpus
@@ -192,15 +192,8 @@ def train(
     if steps < 1:
         raise PipelineError(f"steps must be >= 1, not {steps}")
     out = Path(out) if out is not None else None
-    previous = None
-    if resume and out is not None and out.exists():
-        previous = load_checkpoint(out)
-        if previous["model"] != model or previous["train"].get("corpus") != corpus.name:
-            raise CheckpointError(
-                f"{out}: holds {previous['model']} on {previous['train'].get('corpus')}, not {model} on {corpus.name}"
-            )
-        if not previous.get("optimizer"):
-            raise CheckpointError(f"{out}: a shipped checkpoint (no optimizer state) cannot be resumed")
+    previous = resumable(out, resume=resume, model=model, corpus=corpus.name)
+    if previous is not None:
         settings = _merge(settings, {"gpt": previous["config"]["gpt"], "lm": previous["config"]["lm"],
                                      "augment_transpose": previous["train"].get("augment_transpose", 0)})  # fmt: skip
     seed_everything(seed)

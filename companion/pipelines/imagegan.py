@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..checkpoint import FORMAT, CheckpointError, load_checkpoint, save_checkpoint
+from ..checkpoint import FORMAT, load_checkpoint, resumable, save_checkpoint
 from ..codecs import image
 from ..data import Corpus
 from ..errors import CompanionError
@@ -234,15 +234,8 @@ def _train(
     if steps < 1:
         raise PipelineError(f"steps must be >= 1, not {steps}")
     out = Path(out) if out is not None else None
-    previous = None
-    if resume and out is not None and out.exists():
-        previous = load_checkpoint(out)
-        if previous["model"] != model or previous["train"].get("corpus") != corpus.name:
-            raise CheckpointError(
-                f"{out}: holds {previous['model']} on {previous['train'].get('corpus')}, not {model} on {corpus.name}"
-            )
-        if not previous.get("optimizer"):
-            raise CheckpointError(f"{out}: a shipped checkpoint (no optimizer state) cannot be resumed")
+    previous = resumable(out, resume=resume, model=model, corpus=corpus.name)
+    if previous is not None:
         settings = previous["config"]
         layout, drums, hop, batch_size = settings["layout"], settings["drums"], settings["hop"], settings["batch_size"]
         net_config = ImageGANConfig(**settings["model"])

@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..checkpoint import FORMAT, CheckpointError, load_checkpoint, save_checkpoint
+from ..checkpoint import FORMAT, load_checkpoint, resumable, save_checkpoint
 from ..codecs import pianoroll
 from ..data import Corpus, registers_for
 from ..errors import CompanionError
@@ -250,15 +250,8 @@ def train(
     if steps < 1:
         raise PipelineError(f"steps must be >= 1, not {steps}")
     out = Path(out) if out is not None else None
-    previous = None
-    if resume and out is not None and out.exists():
-        previous = load_checkpoint(out)
-        if previous["model"] != model or previous["train"].get("corpus") != corpus.name:
-            raise CheckpointError(
-                f"{out}: holds {previous['model']} on {previous['train'].get('corpus')}, not {model} on {corpus.name}"
-            )
-        if not previous.get("optimizer"):
-            raise CheckpointError(f"{out}: a shipped checkpoint (no optimizer state) cannot be resumed")
+    previous = resumable(out, resume=resume, model=model, corpus=corpus.name)
+    if previous is not None:
         config = previous["config"]["model"]
         gan = previous["config"]["gan"]
         batch_size = previous["config"]["batch_size"]
