@@ -19,7 +19,8 @@ The metrics (units in brackets):
 * ``TD`` tonal distance [Euclidean distance in Harte et al.'s 6-D tonal space, per beat, averaged]
   between two pitched tracks -- Harte, Sandler & Gasser 2006, as used by MuseGAN.
 * chord-tone rate [share 0..1 of pitched note-time on a tone of the sounding chord], against
-  ground-truth chords (``song.chords`` of the jazz corpus) or a template chord recogniser.
+  ground-truth chords (``song.chords`` of the jazz corpus) or the template chord recogniser of
+  :mod:`companion.harmony` (re-exported here as :func:`recognise_chords` and :data:`CHORD_TEMPLATES`).
 * register adherence [share 0..1 of a track's notes inside its register], e.g.
   :data:`companion.jazz.REGISTERS`.
 * copy rate [share 0..1 of generated 4-bar windows found verbatim in the training songs].
@@ -57,11 +58,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .codecs import pianoroll
-from .jazz import CHORD_TONES
+from .harmony import (  # the chord recogniser (re-exported) and its grid, MuseGAN's 12 steps per beat
+    CHORD_TEMPLATES,
+    STEPS_PER_BEAT,
+    TEMPLATE_MASKS,
+    best_templates,
+    chord_mask,
+    recognise_chords,
+)
 from .song import ChordLabel, Song
-
-STEPS_PER_BEAT = 12
-"""MuseGAN's grid: 12 steps per beat (holds 16th notes and triplets)."""
 
 QN_MIN_STEPS = 3
 """A "qualified note" lasts at least 3 steps at 12 steps per beat (a 16th note), as the MuseGAN paper
@@ -72,16 +77,6 @@ DRUM_GRID_STEPS = STEPS_PER_BEAT // 4
 
 TONAL_RADII = (1.0, 1.0, 0.5)
 """Radii r1 (fifths), r2 (minor thirds), r3 (major thirds) of Harte et al.'s tonal centroid."""
-
-CHORD_TEMPLATES: dict[str, tuple[int, ...]] = {
-    "maj": (0, 4, 7),
-    "min": (0, 3, 7),
-    "dim": (0, 3, 6),
-    "aug": (0, 4, 8),
-    **{q: CHORD_TONES[q] for q in ("maj7", "m7", "7", "m7b5", "dim7", "6", "m6")},
-}
-"""Chord quality -> semitones above the root: the recogniser's templates, simplest first (triads, then
-the jazz corpus's four-note qualities of :data:`companion.jazz.CHORD_TONES`)."""
 
 
 # ===================================================================================== analysis
@@ -101,21 +96,6 @@ def _tonal_matrix(radii: Sequence[float] = TONAL_RADII) -> np.ndarray:
     )
 
 
-def _template_table() -> tuple[np.ndarray, np.ndarray, list[tuple[int, str]]]:
-    """All templates over the 12 roots: (132, 12) masks, their sizes, and (root, quality) of each,
-    in preference order (template order, then root)."""
-    masks, labels = [], []
-    for quality, intervals in CHORD_TEMPLATES.items():
-        for root in range(12):
-            mask = np.zeros(12, dtype=bool)
-            mask[[(root + i) % 12 for i in intervals]] = True
-            masks.append(mask)
-            labels.append((root, quality))
-    masks = np.array(masks)
-    return masks, masks.sum(1), labels
-
-
-_TEMPLATE_MASKS, _TEMPLATE_SIZES, _TEMPLATE_LABELS = _template_table()
 _TONAL_MATRIX = _tonal_matrix()
 
 
@@ -262,24 +242,16 @@ class _Analysis:
         return out
 
     def best_templates(self) -> np.ndarray:
-        """Per beat: the index of the recognised template (-1 for a silent beat)."""
+        """Per beat: the index into :data:`companion.harmony.TEMPLATE_LABELS` of the recognised template
+        (-1 for a silent beat), from this roll's chroma by :func:`companion.harmony.best_templates`."""
         if self._best is None:
-            self._best = self._recognise()
+            beat = self.pitched_chroma().reshape(self.num_beats, STEPS_PER_BEAT, 12).sum(1)
+            # Lowest sounding pitch class per beat (the bass), for the tie-break.
+            sounding = np.zeros((self.num_beats, 128), dtype=bool)
+            for p in self.pitched:
+                sounding |= p.active.reshape(self.num_beats, STEPS_PER_BEAT, 128).any(1)
+            self._best = best_templates(beat, np.argmax(sounding, axis=1) % 12)
         return self._best
-
-    def _recognise(self) -> np.ndarray:
-        beat = self.pitched_chroma().reshape(self.num_beats, STEPS_PER_BEAT, 12).sum(1)
-        cover = beat @ _TEMPLATE_MASKS.T.astype(np.int64)  # (beats, templates)
-        # Lowest sounding pitch class per beat (the bass), for the tie-break.
-        sounding = np.zeros((self.num_beats, 128), dtype=bool)
-        for p in self.pitched:
-            sounding |= p.active.reshape(self.num_beats, STEPS_PER_BEAT, 128).any(1)
-        bass = np.argmax(sounding, axis=1) % 12
-        root_is_bass = np.array([r for r, _ in _TEMPLATE_LABELS])[None, :] == bass[:, None]
-        rank = np.arange(len(_TEMPLATE_LABELS))
-        # Lexicographic: most covered note-time, then fewest tones, then root in the bass, then order.
-        key = cover * (1 << 20) - _TEMPLATE_SIZES * (1 << 12) + root_is_bass * (1 << 8) - rank
-        return np.where(beat.sum(1) > 0, np.argmax(key, axis=1), -1)
 
     def chord_tones(self, chords: list[ChordLabel] | None, tracks: Sequence[str] | None = None) -> tuple[int, int]:
         if tracks is not None:
@@ -291,15 +263,13 @@ class _Analysis:
             best = self.best_templates()
             beat = chroma.reshape(self.num_beats, STEPS_PER_BEAT, 12).sum(1)
             sounding = best >= 0
-            tones = (beat[sounding] * _TEMPLATE_MASKS[best[sounding]]).sum()
+            tones = (beat[sounding] * TEMPLATE_MASKS[best[sounding]]).sum()
             return int(tones), int(beat[sounding].sum())
         step = self.song.resolution / STEPS_PER_BEAT
         index = np.full(self.num_steps, -1, dtype=np.int64)
         masks = np.zeros((len(chords), 12), dtype=bool)
         for i, chord in enumerate(chords):
-            if chord.quality not in CHORD_TEMPLATES:
-                raise ValueError(f"unknown chord quality {chord.quality!r}; expected one of {list(CHORD_TEMPLATES)}")
-            masks[i, [(chord.root + k) % 12 for k in CHORD_TEMPLATES[chord.quality]]] = True
+            masks[i] = chord_mask(chord.root, chord.quality)
             start = int(round(chord.tick / step))
             index[start : int(round((chord.tick + chord.duration) / step))] = i
         labelled = index >= 0
@@ -433,33 +403,6 @@ def register_adherence(song: Song, registers: dict[str, tuple[int, int]]) -> dic
         Track name -> share 0..1, for the named tracks that have notes.
     """
     return _ratios(_Analysis(song).registers(registers))
-
-
-def recognise_chords(song: Song) -> list[ChordLabel]:
-    """Template chord recognition, one chord per beat.
-
-    Definition: per beat, the pitched tracks' duration-weighted chroma is matched against every
-    template of :data:`CHORD_TEMPLATES` on the 12 roots; the template covering the most note-time
-    wins; ties go to the simpler template (fewer tones), then to the one whose root is the beat's
-    lowest sounding pitch class, then to the earlier template and lower root. Silent beats get no
-    label; consecutive beats with the same chord are merged into one label.
-
-    Returns:
-        Chord labels in song ticks (quality names as in :data:`CHORD_TEMPLATES`); gaps where silent.
-    """
-    best = _Analysis(song).best_templates()
-    labels: list[ChordLabel] = []
-    beat = song.resolution
-    previous = -1
-    for b, t in enumerate(best.tolist()):
-        if t >= 0 and t == previous:
-            last = labels[-1]
-            labels[-1] = ChordLabel(last.tick, last.duration + beat, last.root, last.quality)
-        elif t >= 0:
-            root, quality = _TEMPLATE_LABELS[t]
-            labels.append(ChordLabel(b * beat, beat, root, quality))
-        previous = t
-    return labels
 
 
 def chord_tone_rate(

@@ -23,8 +23,9 @@ A song reads, bar by bar::
   ``DurNudge`` (half a step longer) after a Duration, so they round-trip exactly without doubling the
   Position vocabulary for a handful of notes. Long durations are sums of Duration tokens.
 * **Harmony is explicit**: a Chord token at every chord change (root + one of the 11 qualities of
-  :data:`companion.metrics.CHORD_TEMPLATES`), from ``song.chords`` where a song has ground truth (the
-  jazz corpus) and from the template recogniser :func:`companion.metrics.recognise_chords` elsewhere.
+  :data:`companion.harmony.CHORD_TEMPLATES`), from ``song.chords`` where a song has ground truth (the
+  jazz corpus) and from the template recogniser :func:`companion.harmony.recognise_chords` elsewhere
+  (the one the metric suite's chord-tone rate uses).
 * **Pitch = Octave + PitchClass**, so the octave the piano roll hides is a token of its own; with
   ``pitch="degree"`` (the default) the pitch class is written relative to the current chord root
   instead: the same 12 tokens, read as degrees 0..11, so "the third of the chord" is one token
@@ -63,6 +64,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import CodecError
+from ..harmony import recognise_chords
 from ..song import PITCH_CLASS_NAMES, ChordLabel, Note, Song, Tempo, TimeSignature, Track
 
 STEPS_PER_BEAT = 12
@@ -80,7 +82,7 @@ TIME_SIGNATURES: tuple[tuple[int, int], ...] = (
 """The time signatures the codec writes (each bar a whole number of 1/12-beat steps, at most 6 beats)."""
 
 CHORD_QUALITIES: tuple[str, ...] = ("maj", "min", "dim", "aug", "maj7", "m7", "7", "m7b5", "dim7", "6", "m6")
-"""Chord qualities, as :data:`companion.metrics.CHORD_TEMPLATES` and :data:`companion.jazz.CHORD_TONES` name them."""
+"""Chord qualities, as :data:`companion.harmony.CHORD_TEMPLATES` and :data:`companion.jazz.CHORD_TONES` name them."""
 
 MAX_TRACKS = 16
 """Track slots (as many as MIDI channels)."""
@@ -373,8 +375,6 @@ class EventCodec:
         if song.chords:
             labels = sorted(song.chords, key=lambda c: c.tick)
         else:
-            from ..metrics import recognise_chords  # the template recogniser shared with the metric suite
-
             labels = recognise_chords(song)
         for c in labels:
             if c.quality not in CHORD_QUALITIES:
