@@ -7,9 +7,10 @@ Run from the repository root::
     python benchmarks/bench_musegan.py --steps 5   # quicker
 
 One training *step* is one generator update after 5 critic updates with the gradient penalty
-(WGAN-GP), batch 16, exactly what ``python -m companion train`` runs. Generation is timed end to end
-from a loaded checkpoint (the shipped one where present): build the generator, sample, threshold,
-decode to a Song and write MIDI bytes. One torch thread (as the shipped checkpoints were trained).
+(WGAN-GP), batch ``pipeline.BATCH_SIZE`` (8), exactly what ``python -m companion train`` runs.
+Generation is timed end to end from a loaded checkpoint (the shipped one where present): build the
+generator, sample, threshold, decode to a Song and write MIDI bytes. One torch thread (as the
+shipped checkpoints were trained).
 Wall-clock (``time.perf_counter``) and process CPU time are both printed: on a shared machine the
 CPU time is the figure that does not depend on what else runs. A script, not a test: it asserts
 nothing about time.

@@ -11,7 +11,9 @@ The public API, stable across lessons::
     assert read_midi("chorale.mid").tracks[0].notes == song.tracks[0].notes
 
 Modules, by concept (imports go one way, top to bottom):
-``cli`` -> ``data``, ``plot`` -> ``codecs``, ``midi``, ``audio``, ``interop`` -> ``song``, ``errors``.
+``cli`` -> ``zoo``, ``compare``, ``demo`` -> ``pipelines`` -> ``metrics``, ``data``, ``plot``, ``train`` ->
+``codecs``, ``harmony``, ``midi``, ``audio``, ``interop``, ``checkpoint`` -> ``models``, ``song``, ``errors``
+(the README's package table has the full list).
 """
 
 from .data import Corpus, load_corpus
