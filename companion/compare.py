@@ -76,7 +76,10 @@ def compare(
             if name.startswith("gpt-"):
                 result = zoo.evaluate(checkpoint, corpus, split="test", seed=seed)
                 row["nll_nats_per_frame"] = result.get("nll_nats_per_frame")
-                row["nll_frame"] = f"1/{result.get('frame_steps_per_beat', '?')} beat"
+                if result.get("frame_steps_per_beat"):
+                    row["nll_frame"] = f"1/{result['frame_steps_per_beat']} beat"
+                else:  # an event codec on songs has no grid frames: only a per-token figure exists
+                    row["nll_nats_per_token"] = result.get("nll_nats_per_token")
             row |= {
                 "steps": checkpoint["train"].get("steps"),
                 "parameters": count_parameters(checkpoint["state"]),
