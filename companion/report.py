@@ -102,8 +102,9 @@ def sweep_series(folder: Path | None = None) -> dict[str, list[dict]]:
 
     * ``"size"``: validation NLL (nats per JSB frame) vs parameters, for gpt-chords
       (``gpt_chords_size``) and gpt-events (``gpt_events_scaling``, its ``size`` points);
-    * ``"data"``: a quality figure vs training data, for gpt-events (valid NLL vs training frames) and
-      MuseGAN (``musegan_datasize``: its mean metric gap to real data vs training bars).
+    * ``"data"``: valid NLL of gpt-events against its training frames (``gpt_events_scaling``);
+    * ``"musegan data"``: MuseGAN's gaps to the real data (QN, EB, chord-tone rate, in percentage
+      points) against its training bars (``musegan_datasize``).
 
     Each series: ``label``, ``x``, ``y``, ``xlabel``, ``ylabel``, ``source`` (the command). Sweeps not
     (yet) made are left out.
@@ -152,29 +153,27 @@ def sweep_series(folder: Path | None = None) -> dict[str, list[dict]]:
             }
         )
     if (musegan := load("musegan_datasize")) is not None:
-        for model, points in _musegan_points(musegan).items():
-            series["data"].append(
-                {
-                    "label": model,
-                    "x": [p[0] for p in points],
-                    "y": [p[1] for p in points],
-                    "xlabel": "training bars",
-                    "ylabel": "mean |metric gap| to real data",
-                    "source": musegan["command"],
-                }
-            )
+        series["musegan data"] = _musegan_series(musegan)
     return series
 
 
-def _musegan_points(data: dict) -> dict[str, list[tuple[float, float]]]:
-    """(training bars, mean absolute gap) per model from ``musegan_datasize``, whatever the nesting:
-    every point carries ``bars`` and either ``mean_gap`` or per-metric ``gap`` values."""
-    out: dict[str, list[tuple[float, float]]] = {}
-    for point in data.get("points", []):
-        gap = point.get("mean_gap")
-        if gap is None and isinstance(point.get("gap"), dict):
-            values = [abs(v) for v in point["gap"].values() if isinstance(v, (int, float))]
-            gap = sum(values) / len(values) if values else None
-        if gap is not None and "bars" in point:
-            out.setdefault(point.get("model", "musegan"), []).append((point["bars"], gap))
-    return {k: sorted(v) for k, v in out.items()}
+MUSEGAN_GAPS = {"QN_mean": ("QN gap", 1.0), "EB_mean": ("EB gap", 1.0), "chord_tone_rate": ("chord-tone gap", 100.0)}
+"""The MuseGAN data-size gaps plotted, each with its factor to percentage points."""
+
+
+def _musegan_series(data: dict) -> list[dict]:
+    """``musegan_datasize``'s gaps to the real data (percentage points) against training bars, one
+    series per metric of :data:`MUSEGAN_GAPS`, after the full step budget."""
+    points = sorted(data.get("points", []), key=lambda p: p["train_bars"])
+    steps = data.get("budget", {}).get("steps")
+    return [
+        {
+            "label": f"{data.get('model', 'musegan')}: {label}",
+            "x": [p["train_bars"] for p in points],
+            "y": [round(factor * p["gap"][key], 4) for p in points],
+            "xlabel": "training bars",
+            "ylabel": f"|generated - real|, percentage points ({steps} steps)",
+            "source": data["command"],
+        }
+        for key, (label, factor) in MUSEGAN_GAPS.items()
+    ]

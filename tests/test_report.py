@@ -1,0 +1,37 @@
+"""The lesson-06 report helpers, on small hand-made results and on the committed sweeps."""
+
+import json
+
+from companion.report import closest_to_real, gaps_to_real, sweep_series
+
+RESULTS = {
+    "rows": [
+        {"model": "real data (test split)", "chord_tone_rate": 0.8, "register_adherence_mean": 1.0},
+        {"model": "a", "chord_tone_rate": 0.7, "register_adherence_mean": None},
+        {"model": "b", "chord_tone_rate": 0.75, "register_adherence_mean": 0.9},
+    ]
+}
+
+
+def test_gaps_and_the_closest_model_ignore_undefined_metrics():
+    gaps = gaps_to_real(RESULTS)
+    assert abs(gaps["a"]["chord_tone_rate"] - 0.1) < 1e-9 and gaps["a"]["register_adherence_mean"] is None
+    assert closest_to_real(RESULTS, "chord_tone_rate")[0] == "b"
+    assert closest_to_real(RESULTS, "register_adherence_mean")[0] == "b"
+
+
+def test_musegan_data_sweep_is_plotted_in_percentage_points(tmp_path):
+    point = {"train_bars": 100, "gap": {"QN_mean": 2.0, "EB_mean": 5.0, "chord_tone_rate": 0.05}}
+    sweep = {"command": "python -m companion.experiments.musegan_datasize", "model": "musegan-hybrid",
+             "budget": {"steps": 1000}, "points": [{**point, "train_bars": 400}, point]}  # fmt: skip
+    (tmp_path / "musegan_datasize.json").write_text(json.dumps(sweep))
+    curves = sweep_series(tmp_path)["musegan data"]
+    assert [c["label"] for c in curves] == ["musegan-hybrid: QN gap", "musegan-hybrid: EB gap",
+                                            "musegan-hybrid: chord-tone gap"]  # fmt: skip
+    assert curves[0]["x"] == [100, 400] and curves[2]["y"] == [5.0, 5.0]  # 0.05 of a share = 5 points
+
+
+def test_the_committed_sweeps_all_reach_the_figure():
+    series = sweep_series()
+    assert {c["label"] for c in series["size"]} == {"gpt-chords", "gpt-events"}
+    assert all(len(c["x"]) == 4 for c in series["musegan data"])
