@@ -27,6 +27,7 @@ from . import zoo
 from .checkpoint import count_parameters
 from .data import load_corpus, registers_for
 from .metrics import corpus_metrics
+from .train import UNLIMITED_STEPS
 
 BARS = 8
 SAMPLES = 16
@@ -66,7 +67,12 @@ def compare(
         for name in tqdm(names, desc=f"compare on {corpus_name}", unit="model"):
             started = time.perf_counter()
             checkpoint = zoo.train(
-                name, corpus, steps=10**9, seed=seed, out=Path(scratch) / f"{name}.pt", max_seconds=budget_minutes * 60
+                name,
+                corpus,
+                steps=UNLIMITED_STEPS,
+                seed=seed,
+                out=Path(scratch) / f"{name}.pt",
+                max_seconds=budget_minutes * 60,
             )
             train_seconds = time.perf_counter() - started
             tick = time.perf_counter()

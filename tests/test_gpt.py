@@ -253,3 +253,11 @@ def test_pipeline_on_songs_gives_16th_frame_nll(tmp_path):
     assert result["frame_steps_per_beat"] == 4 and result["nll_nats_per_token"] > 0
     assert result["nll_nats_per_frame"] > 0 and np.isfinite(result["nll_nats_per_frame"])
     assert result["generated"]["copy_rate"] is None or 0 <= result["generated"]["copy_rate"] <= 1
+
+
+def test_a_time_only_budget_draws_a_bar_without_a_step_total():
+    from companion.train import UNLIMITED_STEPS
+
+    assert Budget(500).bar_total == 500
+    assert Budget(UNLIMITED_STEPS, max_seconds=90).bar_total is None  # no fake ETA over 10**9 steps
+    assert Budget(UNLIMITED_STEPS, max_seconds=0).done(0)

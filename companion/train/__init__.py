@@ -25,6 +25,11 @@ def seed_everything(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
+UNLIMITED_STEPS = 10**9
+"""A step budget that never binds: pass it with ``max_seconds`` to train for a wall-clock time only
+(``python -m companion compare``)."""
+
+
 @dataclass
 class Budget:
     """When to stop: after ``steps`` optimiser steps or ``max_seconds`` of wall time, first reached."""
@@ -37,10 +42,15 @@ class Budget:
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
+    @property
+    def bar_total(self) -> int | None:
+        """The progress bar's total: the steps, or None (no total, no ETA) when only time binds."""
+        return None if self.steps >= UNLIMITED_STEPS and self.max_seconds is not None else self.steps
+
     def done(self, step: int) -> bool:
         return step >= self.steps or (self.max_seconds is not None and self.elapsed >= self.max_seconds)
 
 
-def progress(total: int, desc: str, initial: int = 0, disable: bool | None = None) -> tqdm:
+def progress(total: int | None, desc: str, initial: int = 0, disable: bool | None = None) -> tqdm:
     """A tqdm bar (notebook-aware); lessons print it in cells nbval does not compare."""
     return tqdm(total=total, initial=initial, desc=desc, unit="step", disable=disable, leave=False)

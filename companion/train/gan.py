@@ -264,7 +264,7 @@ class GANTrainer:
             :attr:`history`.
         """
         bar = progress(
-            budget.steps,
+            budget.bar_total,
             desc,
             initial=min(self.step, budget.steps),
             disable=None if show_progress is None else not show_progress,

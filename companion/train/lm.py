@@ -358,7 +358,7 @@ def _train(model, train, valid, config, budget, pad_id, unk_id, rare_ids, seed, 
         return bool(stop[0])
 
     model.train()
-    bar = progress(budget.steps, desc, initial=step, disable=not show)
+    bar = progress(budget.bar_total, desc, initial=step, disable=not show)
     running, running_n, stopped = 0.0, 0, False
     per_rank = config.batch_size // world
     while not budget.done(step):
