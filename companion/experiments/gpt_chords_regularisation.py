@@ -26,9 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import sys
 import time
 from pathlib import Path
 
@@ -36,7 +33,8 @@ import torch
 
 from ..data import load_corpus
 from ..pipelines import gpt as pipeline
-from .gpt_chords_size import JSB_PATH, RESULTS
+from . import RESULTS, provenance, write_result
+from .gpt_chords_size import JSB_PATH
 
 NAME = "gpt_chords_regularisation"
 STEPS = 600
@@ -106,22 +104,14 @@ def main(argv: list[str] | None = None) -> Path:
         runs.append(run_setting(corpus, name, steps=steps))
         print(json.dumps({k: v for k, v in runs[-1].items() if not isinstance(v, list)}), flush=True)
     result = {
-        "name": NAME,
-        "command": "python -m companion.experiments.gpt_chords_regularisation" + (" --fast" if args.fast else ""),
-        "date": time.strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread",
-        "wall_seconds": round(time.perf_counter() - started, 1),
+        **provenance(NAME, fast=args.fast, started=started),
         "corpus": "jsb (standard split)",
         "unit": "nats per token (= per frame for seen frames; EOS included), eval mode",
         "budget": {"steps": steps, **BASE, "seed": 0},
         "embedding_rows": "rare = the 500 least frequent pitch sets of train; frequent = the 100 most frequent",
         "runs": runs,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {out}", file=sys.stderr)
-    return out
+    return write_result(args.out, result)
 
 
 if __name__ == "__main__":

@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import sys
 import time
 from pathlib import Path
 
@@ -29,9 +26,9 @@ import torch
 from ..data import load_corpus
 from ..likelihood import frame_nll
 from ..pipelines import gpt as pipeline
+from . import RESULTS, provenance, write_result
 
 NAME = "gpt_chords_size"
-RESULTS = Path(__file__).resolve().parents[2] / "results"
 JSB_PATH = Path(__file__).resolve().parents[3] / "shared" / "data" / "polyphonic" / "JSB_Chorales.mat"
 
 WIDTHS = (32, 64, 128, 256)
@@ -80,21 +77,13 @@ def main(argv: list[str] | None = None) -> Path:
         points.append(run_point(corpus, width, steps=steps))
         print(json.dumps(points[-1]), flush=True)
     result = {
-        "name": NAME,
-        "command": "python -m companion.experiments.gpt_chords_size" + (" --fast" if args.fast else ""),
-        "date": time.strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread",
-        "wall_seconds": round(time.perf_counter() - started, 1),
+        **provenance(NAME, fast=args.fast, started=started),
         "corpus": "jsb (standard split; valid = 76 pieces, 4,602 frames)",
         "budget": {"steps": steps, **LM, "seed": 0},
         "unit": "nats per quarter-note frame, validation split, unseen frames included",
         "points": points,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {out}", file=sys.stderr)
-    return out
+    return write_result(args.out, result)
 
 
 if __name__ == "__main__":

@@ -29,13 +29,15 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import torch
 
 from .. import metrics, zoo
 from ..data import load_corpus
 from ..pipelines import gpt as pipeline
-from .gpt_events_common import JSB_PATH, write_result
+from . import RESULTS, provenance, write_result
+from .gpt_events_common import JSB_PATH, threads
 
 NAME = "gpt_events_compare"
 MODELS = ("gpt-chords", "gpt-events")
@@ -98,7 +100,7 @@ def reference(corpus, *, num_songs: int, bars: int) -> dict:
     }
 
 
-def main(argv: list[str] | None = None):
+def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true", help="4 songs of 4 bars (a smoke test)")
     parser.add_argument("--path", default=str(JSB_PATH), help="JSB_Chorales.mat")
@@ -114,8 +116,8 @@ def main(argv: list[str] | None = None):
         rows[name]["data"] = reference(corpus, num_songs=num_songs, bars=bars)
         print(json.dumps({name: {m: r and r.get("nll_nats_per_frame") for m, r in rows[name].items()}}), flush=True)
     data = {"split": "test", "generated": {"songs": num_songs, "bars": bars, "seed": 0}, "corpora": rows}
-    command = f"python -m companion.experiments.{NAME}" + (" --fast" if args.fast else "")
-    return write_result(NAME, data, command=command, started=started, out=args.out)
+    result = {**provenance(NAME, fast=args.fast, started=started, threads=threads()), **data}
+    return write_result(args.out or RESULTS / f"{NAME}.json", result)
 
 
 if __name__ == "__main__":

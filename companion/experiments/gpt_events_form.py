@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -36,7 +37,8 @@ from ..codecs import pianoroll
 from ..data import load_corpus
 from ..pipelines import gpt as pipeline
 from ..song import Song
-from .gpt_events_common import write_result
+from . import RESULTS, provenance, write_result
+from .gpt_events_common import threads
 
 NAME = "gpt_events_form"
 STEPS_PER_BEAT = 2
@@ -107,7 +109,7 @@ def summary(songs: list[Song], bars: int, max_lag: int) -> dict:
     }
 
 
-def main(argv: list[str] | None = None):
+def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true", help="2 songs of 8 bars (a smoke test)")
     parser.add_argument("--out", default=None)
@@ -135,8 +137,8 @@ def main(argv: list[str] | None = None):
         "recurrence_threshold": RECUR,
         "corpora": corpora,
     }
-    command = f"python -m companion.experiments.{NAME}" + (" --fast" if args.fast else "")
-    return write_result(NAME, data, command=command, started=started, out=args.out)
+    result = {**provenance(NAME, fast=args.fast, started=started, threads=threads()), **data}
+    return write_result(args.out or RESULTS / f"{NAME}.json", result)
 
 
 if __name__ == "__main__":

@@ -19,13 +19,15 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import torch
 
 from ..data import load_corpus
 from ..likelihood import sequence_nll
 from ..pipelines import gpt as pipeline
-from .gpt_events_common import train_point, write_result
+from . import RESULTS, provenance, write_result
+from .gpt_events_common import threads, train_point
 
 NAME = "gpt_events_pitch"
 STEPS = 150
@@ -54,7 +56,7 @@ def run_point(corpus, pitch: str, *, steps: int = STEPS, seed: int = 0) -> dict:
     }
 
 
-def main(argv: list[str] | None = None):
+def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true", help="20 steps (a smoke test)")
     parser.add_argument("--out", default=None)
@@ -73,8 +75,8 @@ def main(argv: list[str] | None = None):
         rows = [p for p in points if p["corpus"] == name]
         best[name] = min(rows, key=lambda p: p["valid_nll_nats_per_token"])["pitch"]
     data = {"budget": {"steps": steps, **CONFIG, "seed": 0}, "points": points, "better": best}
-    command = f"python -m companion.experiments.{NAME}" + (" --fast" if args.fast else "")
-    return write_result(NAME, data, command=command, started=started, out=args.out)
+    result = {**provenance(NAME, fast=args.fast, started=started, threads=threads()), **data}
+    return write_result(args.out or RESULTS / f"{NAME}.json", result)
 
 
 if __name__ == "__main__":

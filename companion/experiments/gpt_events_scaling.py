@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -32,7 +33,8 @@ import torch
 from ..data import Corpus, load_corpus
 from ..likelihood import frame_nll
 from ..pipelines import gpt as pipeline
-from .gpt_events_common import JSB_PATH, train_point, write_result
+from . import RESULTS, provenance, write_result
+from .gpt_events_common import JSB_PATH, threads, train_point
 
 NAME = "gpt_events_scaling"
 STEPS = 500
@@ -85,7 +87,7 @@ def run_point(corpus: Corpus, width: int, fraction: float, *, steps: int = STEPS
     }
 
 
-def main(argv: list[str] | None = None):
+def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true", help="two tiny runs of 15 steps (a smoke test)")
     parser.add_argument("--path", default=str(JSB_PATH), help="JSB_Chorales.mat")
@@ -109,8 +111,8 @@ def main(argv: list[str] | None = None):
         "size": sorted((p for p in points if p["train_fraction"] == 1.0), key=lambda p: p["parameters"]),
         "data": sorted((p for p in points if p["d_model"] == data_width), key=lambda p: p["train_fraction"]),
     }
-    command = f"python -m companion.experiments.{NAME}" + (" --fast" if args.fast else "")
-    return write_result(NAME, data, command=command, started=started, out=args.out)
+    result = {**provenance(NAME, fast=args.fast, started=started, threads=threads()), **data}
+    return write_result(args.out or RESULTS / f"{NAME}.json", result)
 
 
 if __name__ == "__main__":

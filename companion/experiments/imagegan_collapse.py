@@ -26,6 +26,7 @@ from .. import metrics
 from ..data import load_corpus
 from ..pipelines import imagegan as pipeline
 from . import imagegan_common as common
+from . import provenance
 
 NAME = "imagegan_collapse"
 STEPS = 800
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     checkpoint_like = {"codec": pipeline.codec_info("bach", "rgb")}
     real_songs = [pipeline.decode(checkpoint_like, real[i][None]) for i in sorted(picks)]
     result = {
-        **common.header(NAME, args.fast, started),
+        **provenance(NAME, fast=args.fast, started=started),
         "corpus": "bach (music21 chorales at their 100 bpm; test split cut into 9.6 s clips)",
         "budget": {
             "steps": steps,

@@ -1,5 +1,5 @@
 """What the image-GAN experiments share: one training run measured the same way, and the JSON
-header (command, date, machine, wall time) every ``results/imagegan_*.json`` carries.
+writer that leaves the run's private keys (``_checkpoint``) out of every ``results/imagegan_*.json``.
 
 Used by ``companion.experiments.imagegan_layouts``, ``imagegan_collapse`` and ``imagegan_drums``
 (notebook 03_image_gan plots their JSON).
@@ -7,23 +7,19 @@ Used by ``companion.experiments.imagegan_layouts``, ``imagegan_collapse`` and ``
 
 from __future__ import annotations
 
-import json
-import os
-import platform
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 from .. import metrics
 from ..codecs import image
 from ..data import Corpus
 from ..pipelines import imagegan as pipeline
+from . import RESULTS as RESULTS  # re-exported: notebook 03 reads results/ from here
+from . import write_result
 
-RESULTS = Path(__file__).resolve().parents[2] / "results"
 SAMPLES = 128
 """Generated clips measured per trained model."""
 
@@ -123,24 +119,9 @@ def snapshot_rows(checkpoint: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def header(name: str, fast: bool, started: float) -> dict[str, Any]:
-    """Command, date, machine and wall time of an experiment."""
-    return {
-        "name": name,
-        "command": f"python -m companion.experiments.{name}" + (" --fast" if fast else ""),
-        "date": time.strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread",
-        "wall_seconds": round(time.perf_counter() - started, 1),
-    }
-
-
 def write(result: dict[str, Any], out: str | Path) -> Path:
-    """Write ``result`` as indented JSON (keys starting with ``_`` left out)."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(_public(result), indent=1) + "\n")
-    print(f"wrote {out}", file=sys.stderr)
-    return out
+    """Write ``result`` with :func:`companion.experiments.write_result`, keys starting with ``_`` left out."""
+    return write_result(out, _public(result))
 
 
 def _public(tree: Any) -> Any:

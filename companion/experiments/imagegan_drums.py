@@ -35,6 +35,7 @@ from ..data import Corpus, load_corpus
 from ..pipelines import imagegan as pipeline
 from ..song import Song, Track
 from . import imagegan_common as common
+from . import provenance
 
 NAME = "imagegan_drums"
 STEPS = 400
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
         runs["drums_drawn_in" if drums else "drums_dropped"] = run
         print(json.dumps({str(drums): run["generated"]}), flush=True)
     result = {
-        **common.header(NAME, args.fast, started),
+        **provenance(NAME, fast=args.fast, started=started),
         "corpus": "jazz (procedural, 3,000 bars, 5 parts incl. drums; 120-220 bpm)",
         "budget": {"steps": steps, "batch_size": 16, "layout": "rgb", "loss": "wgan-gp", "seed": 0},
         "bass_register": list(BASS_REGISTER),

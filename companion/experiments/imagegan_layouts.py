@@ -27,6 +27,7 @@ import torch
 
 from ..data import load_corpus
 from . import imagegan_common as common
+from . import provenance
 
 NAME = "imagegan_layouts"
 STEPS = 400
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", help="the JSON to write (default: results/imagegan_layouts[_jazz].json)")
     args = parser.parse_args(argv)
     suffix = "" if args.corpus == "bach" else f"_{args.corpus}"
+    options = [] if args.corpus == "bach" else ["--corpus", args.corpus]  # what the command line adds
     out = args.out or str(common.RESULTS / f"{NAME}{suffix}.json")
     torch.set_num_threads(1)
     steps = 10 if args.fast else STEPS
@@ -48,15 +50,12 @@ def main(argv: list[str] | None = None) -> None:
     for layout in ("rgb", "plain"):
         runs[layout] = common.run(corpus, steps=steps, layout=layout, samples=32 if args.fast else common.SAMPLES)
         print(json.dumps({layout: runs[layout]["generated"]}), flush=True)
-    header = common.header(NAME, args.fast, started)
-    if args.corpus != "bach":
-        header["command"] += f" --corpus {args.corpus}"
     descriptions = {
         "bach": "bach (music21 chorales at their 100 bpm; test split cut into 9.6 s clips)",
         "jazz": "jazz (procedural, 120-220 bpm, drums drawn in; test split cut into 9.6 s clips)",
     }
     result = {
-        **header,
+        **provenance(NAME, fast=args.fast, started=started, options=options),
         "corpus": descriptions[args.corpus],
         "budget": {"steps": steps, "batch_size": 16, "loss": "wgan-gp", "seed": 0},
         "runs": runs,

@@ -29,9 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -42,9 +39,9 @@ import torch
 from ..data import load_corpus
 from ..pipelines import musegan as pipeline
 from ..song import Song
+from . import RESULTS, provenance, write_result
 
 NAME = "musegan_binarize"
-RESULTS = Path(__file__).resolve().parents[2] / "results"
 MODEL = "musegan-hybrid"
 STEPS = pipeline.DEFAULT_STEPS
 EVAL_BARS = 1000
@@ -152,11 +149,7 @@ def main(argv: list[str] | None = None) -> Path:
         qn = {f"QN {k}": runs[-1][k]["QN_mean"] for k in ("hard", "hysteresis", "bernoulli")}
         print(json.dumps({"setting": name, **qn}), flush=True)
     result = {
-        "name": NAME,
-        "command": f"python -m companion.experiments.{NAME}" + (" --fast" if args.fast else ""),
-        "date": time.strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread",
-        "wall_seconds": round(time.perf_counter() - started, 1),
+        **provenance(NAME, fast=args.fast, started=started),
         "model": MODEL,
         "corpus": "jazz (3,000 bars; train split)",
         "budget": {"steps": steps, "batch_size": pipeline.BATCH_SIZE, "seed": 0},
@@ -165,10 +158,7 @@ def main(argv: list[str] | None = None) -> Path:
         "real": measure(real, len(real) * pipeline.BARS),
         "runs": runs,
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {out}", file=sys.stderr)
-    return out
+    return write_result(out, result)
 
 
 if __name__ == "__main__":

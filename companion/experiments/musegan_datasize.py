@@ -24,10 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,9 +34,9 @@ import torch
 from ..checkpoint import load_checkpoint
 from ..data import Corpus, load_corpus
 from ..pipelines import musegan as pipeline
+from . import RESULTS, provenance, write_result
 
 NAME = "musegan_datasize"
-RESULTS = Path(__file__).resolve().parents[2] / "results"
 SIZES = (375, 750, 1500, 3000)
 MODEL = "musegan-hybrid"
 STEPS = pipeline.DEFAULT_STEPS
@@ -158,11 +155,7 @@ def main(argv: list[str] | None = None) -> Path:
         points.append(run_point(bars, steps=steps, early=early, reference=reference, eval_bars=eval_bars, out=out_path))
         print(json.dumps({k: points[-1][k] for k in ("corpus_bars", "train_bars", "gap", "copy_rate")}), flush=True)
     result = {
-        "name": NAME,
-        "command": f"python -m companion.experiments.{NAME}" + (" --fast" if args.fast else ""),
-        "date": time.strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread",
-        "wall_seconds": round(time.perf_counter() - started, 1),
+        **provenance(NAME, fast=args.fast, started=started),
         "model": MODEL,
         "budget": {"steps": steps, "early_steps": early, "batch_size": pipeline.BATCH_SIZE, "seed": 0},
         "reference": "test split of the standard 3,000-bar jazz corpus, cut into 4-bar phrases",
@@ -170,10 +163,7 @@ def main(argv: list[str] | None = None) -> Path:
         "gap": "|generated - real| of each metric (QN, EB in %; UPC a count; others 0..1 or a distance)",
         "points": points,
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {out}", file=sys.stderr)
-    return out
+    return write_result(out, result)
 
 
 if __name__ == "__main__":
