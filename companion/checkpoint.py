@@ -25,6 +25,7 @@ import os
 import platform
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +140,23 @@ def write_manifest(path: str | os.PathLike, *, command: str, metrics: dict[str, 
     manifest_path = path.with_suffix(".json")
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     return manifest_path
+
+
+def ship(
+    path: str | os.PathLike,
+    *,
+    command: str,
+    evaluate: Callable[[dict[str, Any]], dict[str, Any]],
+    keep: Sequence[str] | None = None,
+) -> Path:
+    """Turn a trained checkpoint into a shipped one, in place: drop the optimiser state and the
+    training snapshots (:func:`for_shipping`), save, ``evaluate`` the result and write the manifest
+    with ``command`` and the ``keep`` keys of the evaluation (all of them when None). Every pipeline's
+    ``ship`` and ``python -m companion ship`` come here. Returns the manifest's path."""
+    path = Path(path)
+    checkpoint = for_shipping(load_checkpoint(path))
+    checkpoint["train"].pop("snapshots", None)
+    save_checkpoint(path, checkpoint)
+    result = evaluate(checkpoint)
+    metrics = result if keep is None else {k: result[k] for k in keep if k in result}
+    return write_manifest(path, command=command, metrics=metrics)

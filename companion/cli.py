@@ -8,6 +8,7 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
                               [--resume]
     python -m companion generate CKPT [--bars N] [--seed S] [--temperature T] --out FILE.mid [--wav F] [--png F]
     python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--split-seed K] [--json]
+    python -m companion ship CKPT.pt --corpus C [--path P] [--split-seed K] [--command "..."]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
     python -m companion student --out DIR [--notebooks DIR]
     python -m companion compare --corpus C [--budget-minutes M] [--seed S] [--out FILE.json]
@@ -93,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=0, help="generation seed of the measured samples")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
 
+    ship = verbs.add_parser(
+        "ship",
+        help="make a trained checkpoint shippable: drop optimiser state, evaluate, write the manifest",
+        parents=[torch_options, split_options],
+    )
+    ship.add_argument("checkpoint", help="the .pt file written by train (changed in place)")
+    ship.add_argument("--corpus", required=True, choices=("bach", "jsb", "jazz", "folder"))
+    ship.add_argument("--path", help="the .mat/.pickle file (jsb) or the folder (folder)")
+    ship.add_argument("--command", help="the command that trained it (default: rebuilt from the checkpoint)")
+
     compare = verbs.add_parser(
         "compare", help="every architecture, same corpus, same wall-clock budget", parents=[torch_options]
     )
@@ -134,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             return _generate(args)
         if args.verb == "evaluate":
             return _evaluate(args)
+        if args.verb == "ship":
+            return _ship(args)
     except CompanionError as exc:
         print(f"companion: error: {exc}", file=sys.stderr)
         return 2
@@ -268,6 +281,34 @@ def _evaluate(args) -> int:
         return 0
     _print_nested(result)
     return 0
+
+
+def _ship(args) -> int:
+    from . import zoo
+    from .checkpoint import load_checkpoint
+    from .data import load_corpus
+
+    path = Path(args.checkpoint)
+    checkpoint = load_checkpoint(path)
+    if not checkpoint.get("optimizer"):
+        raise CompanionError(f"{path}: already shipped (no optimizer state); ship the file that train wrote")
+    command = args.command or _train_command(checkpoint, path, args)
+    corpus = load_corpus(args.corpus, path=args.path, seed=args.split_seed)
+    manifest = zoo.ship(path, corpus, command=command)
+    print(f"{path} shipped ({path.stat().st_size / 1e6:.2f} MB) -> {manifest}")
+    return 0
+
+
+def _train_command(checkpoint: dict, path: Path, args) -> str:
+    """The ``train`` command that makes ``checkpoint`` again, from what it recorded."""
+    train = checkpoint["train"]
+    parts = ["python -m companion train", checkpoint["model"], "--corpus", str(train.get("corpus"))]
+    if args.path:
+        parts += ["--path", args.path]
+    parts += ["--steps", str(train.get("steps")), "--seed", str(train.get("seed", 0))]
+    if args.split_seed:
+        parts += ["--split-seed", str(args.split_seed)]
+    return " ".join(parts + ["--out", str(path)])
 
 
 def _print_nested(value, indent: int = 0) -> None:

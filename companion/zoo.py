@@ -153,6 +153,14 @@ def train(
     return pipeline(name).train(name, corpus, steps=steps, seed=seed, out=out, resume=resume, max_seconds=max_seconds)
 
 
+def ship(path: str | Path, corpus: Corpus, *, command: str) -> Path:
+    """Make the trained checkpoint at ``path`` a shipped one through its pipeline's ``ship``: no
+    optimiser state, and a manifest beside it with ``command``, the metrics on ``corpus`` and the
+    sha256. Returns the manifest's path."""
+    model = load_checkpoint(path)["model"]
+    return pipeline(model).ship(path, command, corpus)
+
+
 def generate(checkpoint: dict[str, Any], *, bars: int = 8, seed: int = 0, temperature: float = 1.0) -> Song:
     """Generate ``bars`` bars from a loaded checkpoint; the same seed gives the same song."""
     return pipeline(checkpoint["model"]).generate(checkpoint, bars=bars, seed=seed, temperature=temperature)

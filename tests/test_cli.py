@@ -95,3 +95,25 @@ def test_split_seed_and_training_seed_are_separate_options():
     assert (args.seed, args.split_seed, args.threads) == (3, 0, None)  # evaluates on the shipped split
     args = build_parser().parse_args(["train", "gpt-chords", "--corpus", "bach", "--split-seed", "2", "--threads", "1"])
     assert (args.seed, args.split_seed, args.threads) == (0, 2, 1)
+
+
+def test_ship_turns_a_training_checkpoint_into_a_shipped_one(tmp_path, capsys):
+    import hashlib
+
+    import torch
+
+    from companion import zoo
+    from companion.data import load_corpus
+
+    path = tmp_path / "musegan-hybrid-jazz.pt"
+    zoo.train("musegan-hybrid", load_corpus("jazz"), steps=2, out=path)
+    assert main(["ship", str(path), "--corpus", "jazz", "--threads", "1"]) == 0
+    manifest = json.loads(path.with_suffix(".json").read_text())
+    retrain = f"python -m companion train musegan-hybrid --corpus jazz --steps 2 --seed 0 --out {path}"
+    assert manifest["command"] == retrain
+    assert manifest["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert manifest["metrics"]["table"]["QN (% notes >= 3 steps)"]["real"] == 100.0
+    assert torch.load(path, weights_only=True)["optimizer"] is None
+    capsys.readouterr()
+    assert main(["ship", str(path), "--corpus", "jazz"]) == 2  # a shipped file cannot be shipped again
+    assert "already shipped" in capsys.readouterr().err

@@ -470,3 +470,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float):
         return None if value != value else round(value, 4)
     return value
+
+
+# ---------------------------------------------------------------------- shipping
+def ship(path: str | Path, command: str, corpus: Corpus) -> Path:
+    """Turn a trained checkpoint into a shipped one (:func:`companion.checkpoint.ship`), its manifest
+    holding :func:`evaluate` on ``corpus``'s test split under ``test``. Returns the manifest's path."""
+    from ..checkpoint import ship as ship_checkpoint
+
+    return ship_checkpoint(path, command=command, evaluate=lambda c: {"test": evaluate(c, corpus)})

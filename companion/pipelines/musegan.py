@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..checkpoint import FORMAT, load_checkpoint, resumable, save_checkpoint
+from ..checkpoint import FORMAT, resumable, save_checkpoint
 from ..codecs import pianoroll
 from ..data import Corpus, registers_for
 from ..errors import CompanionError
@@ -569,25 +569,14 @@ def evaluate(
 
 
 # ---------------------------------------------------------------------- shipping
-def ship(path: str | Path, command: str, corpus: Corpus) -> Path:
-    """Turn a trained checkpoint into a shipped one: drop the optimiser state
-    (:func:`companion.checkpoint.for_shipping`), evaluate it on ``corpus`` and write the manifest
-    with ``command`` (the CLI command that trained it). Returns the manifest's path."""
-    from ..checkpoint import for_shipping, write_manifest
+SHIPPED_METRICS = ("table", "generated", "generated_threshold", "real", "qn_min_steps", "sampling",
+                   "binarize_in_training", "decoding")  # fmt: skip
+"""The parts of :func:`evaluate` a shipped checkpoint's manifest keeps."""
 
-    path = Path(path)
-    checkpoint = for_shipping(load_checkpoint(path))
-    checkpoint["train"].pop("snapshots", None)
-    save_checkpoint(path, checkpoint)
-    result = evaluate(checkpoint, corpus)
-    keep = (
-        "table",
-        "generated",
-        "generated_threshold",
-        "real",
-        "qn_min_steps",
-        "sampling",
-        "binarize_in_training",
-        "decoding",
-    )
-    return write_manifest(path, command=command, metrics={k: result[k] for k in keep})
+
+def ship(path: str | Path, command: str, corpus: Corpus) -> Path:
+    """Turn a trained checkpoint into a shipped one (:func:`companion.checkpoint.ship`), its manifest
+    holding :data:`SHIPPED_METRICS` of :func:`evaluate` on ``corpus``. Returns the manifest's path."""
+    from ..checkpoint import ship as ship_checkpoint
+
+    return ship_checkpoint(path, command=command, evaluate=lambda c: evaluate(c, corpus), keep=SHIPPED_METRICS)
