@@ -3,13 +3,14 @@
 Two layers need the same answer. The event codec (:mod:`companion.codecs.events`) writes a Chord
 token at every chord change, recognised here when a song has no ground-truth chords; the metric suite
 (:mod:`companion.metrics`) scores chord-tone rate against the same recognised chords. This module sits
-below both and imports only :mod:`companion.song` and :mod:`companion.jazz` (for
-:data:`~companion.jazz.CHORD_TONES`), so neither the codec nor the metrics reach up into the other.
+below both and imports only :mod:`companion.song`, :mod:`companion.jazz` (for
+:data:`~companion.jazz.CHORD_TONES`) and the piano-roll codec, so neither the event codec nor the
+metrics reach up into the other.
 
 The recogniser, one chord per beat (:func:`recognise_chords`):
 
-1. notes on a grid of :data:`STEPS_PER_BEAT` steps per beat, rounded to the nearest step (a note lasts
-   at least one step, as ``pianoroll.encode(..., quantize=True)`` rounds), give each beat a
+1. the song's binary roll at :data:`STEPS_PER_BEAT` steps per beat (``pianoroll.encode(...,
+   quantize=True)``: notes rounded to the nearest step, at least one step long) gives each beat a
    duration-weighted chroma of the pitched tracks (:func:`beat_chroma`);
 2. every template of :data:`CHORD_TEMPLATES` on the 12 roots is scored by the note-time it covers;
    the most covered note-time wins, ties go to the fewest tones, then to the root equal to the beat's
@@ -32,8 +33,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .codecs import pianoroll
 from .jazz import CHORD_TONES
-from .song import ChordLabel, Note, Song
+from .song import ChordLabel, Song
 
 STEPS_PER_BEAT = 12
 """The recogniser's grid: 12 steps per beat (holds 16th notes and triplets), MuseGAN's grid."""
@@ -118,41 +120,28 @@ def chord_labels(best: np.ndarray, resolution: int) -> list[ChordLabel]:
 def beat_chroma(song: Song) -> tuple[np.ndarray, np.ndarray]:
     """The duration-weighted chroma and the bass of each beat of ``song``'s pitched tracks.
 
-    Notes go on a grid of :data:`STEPS_PER_BEAT` steps per beat (start and end rounded to the nearest
-    step, at least one step long). Tracks sharing a name are pooled into one part, in which a pitch
-    sounds at a step or not (two notes of one part on one pitch count once); a part is pitched unless
-    all its tracks are drums. This is what :mod:`companion.metrics` reads from the song's binary roll.
+    The song's binary roll at :data:`STEPS_PER_BEAT` steps per beat
+    (``pianoroll.encode(..., quantize=True)``, the roll :mod:`companion.metrics` reads too). Tracks
+    sharing a name are pooled into one part, in which a pitch sounds at a step or not (two notes of
+    one part on one pitch count once); a part is pitched unless all its tracks are drums.
 
     Returns:
         chroma: int64 (beats, 12): steps each pitch class sounds in each beat, summed over the pitched
         parts; bass: int64 (beats,): the lowest pitch class sounding in each beat (0 where silent).
-        ``beats`` runs to the last beat a pitched note sounds in.
     """
-    step = song.resolution / STEPS_PER_BEAT
-    parts: dict[str, list[Note]] = {}
-    drums: dict[str, bool] = {}
-    for track in song.tracks:
-        parts.setdefault(track.name, []).extend(track.notes)
-        drums[track.name] = drums.get(track.name, True) and track.is_drum
-    grids = []  # (start steps, end steps, pitches) of each pitched part
-    for name, notes in parts.items():
-        if drums[name] or not notes:
-            continue
-        table = np.array([(n.start, n.start + n.duration, n.pitch) for n in notes], dtype=np.int64)
-        s = np.rint(table[:, 0] / step).astype(np.int64)
-        e = np.maximum(np.rint(table[:, 1] / step).astype(np.int64), s + 1)
-        grids.append((s, e, table[:, 2]))
-    num_beats = -(-max((int(e.max()) for _, e, _ in grids), default=0) // STEPS_PER_BEAT)
-    num_steps = num_beats * STEPS_PER_BEAT
+    active = pianoroll.encode(song, STEPS_PER_BEAT, quantize=True).active  # (tracks, steps, 128)
+    num_beats = -(-active.shape[1] // STEPS_PER_BEAT)
+    active = np.pad(active, ((0, 0), (0, num_beats * STEPS_PER_BEAT - active.shape[1]), (0, 0)))
+    parts: dict[str, list[int]] = {}
+    for index, track in enumerate(song.tracks):
+        parts.setdefault(track.name, []).append(index)
     chroma = np.zeros((num_beats, 12), dtype=np.int64)
     sounding = np.zeros((num_beats, 128), dtype=bool)
-    for s, e, pitches in grids:
-        # Every (step, pitch) a note of the part covers: note i holds steps s[i] .. e[i] - 1.
-        lengths = e - s
-        steps = np.repeat(s - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-        active = np.zeros((num_steps, 128), dtype=bool)
-        active[steps, np.repeat(pitches, lengths)] = True
-        steps_held = active.reshape(num_beats, STEPS_PER_BEAT, 128).sum(1)  # (beats, 128)
+    for indices in parts.values():
+        if all(song.tracks[i].is_drum for i in indices):
+            continue
+        part = active[indices].any(0)
+        steps_held = part.reshape(num_beats, STEPS_PER_BEAT, 128).sum(1, dtype=np.int64)  # (beats, 128)
         chroma += steps_held @ _PITCH_CLASS_OF
         sounding |= steps_held > 0
     return chroma, np.argmax(sounding, axis=1) % 12
