@@ -116,45 +116,27 @@ def sweep_series(folder: Path | None = None) -> dict[str, list[dict]]:
         path = folder / f"{name}.json"
         return json.loads(path.read_text()) if path.exists() else None
 
-    ylabel = "valid NLL, nats per JSB frame"
     if (chords := load("gpt_chords_size")) is not None:
-        points = sorted(chords["points"], key=lambda p: p["parameters"])
-        series["size"].append(
-            {
-                "label": "gpt-chords",
-                "x": [p["parameters"] for p in points],
-                "y": [p["valid_nll_nats_per_frame"] for p in points],
-                "xlabel": "parameters",
-                "ylabel": ylabel,
-                "source": chords["command"],
-            }
-        )
+        series["size"].append(_nll_series("gpt-chords", chords["points"], "parameters", chords["command"]))
     if (events := load("gpt_events_scaling")) is not None:
-        points = sorted(events["size"], key=lambda p: p["parameters"])
-        series["size"].append(
-            {
-                "label": "gpt-events",
-                "x": [p["parameters"] for p in points],
-                "y": [p["valid_nll_nats_per_frame"] for p in points],
-                "xlabel": "parameters",
-                "ylabel": ylabel,
-                "source": events["command"],
-            }
-        )
-        points = sorted(events["data"], key=lambda p: p["train_frames"])
-        series["data"].append(
-            {
-                "label": "gpt-events (JSB)",
-                "x": [p["train_frames"] for p in points],
-                "y": [p["valid_nll_nats_per_frame"] for p in points],
-                "xlabel": "training frames",
-                "ylabel": ylabel,
-                "source": events["command"],
-            }
-        )
+        series["size"].append(_nll_series("gpt-events", events["size"], "parameters", events["command"]))
+        series["data"].append(_nll_series("gpt-events (JSB)", events["data"], "train_frames", events["command"]))
     if (musegan := load("musegan_datasize")) is not None:
         series["musegan data"] = _musegan_series(musegan)
     return series
+
+
+def _nll_series(label: str, points: list[dict], x_key: str, source: str) -> dict:
+    """Validation NLL (nats per JSB frame) against ``x_key`` of each point, sorted by ``x_key``."""
+    points = sorted(points, key=lambda p: p[x_key])
+    return {
+        "label": label,
+        "x": [p[x_key] for p in points],
+        "y": [p["valid_nll_nats_per_frame"] for p in points],
+        "xlabel": x_key.replace("train_", "training "),
+        "ylabel": "valid NLL, nats per JSB frame",
+        "source": source,
+    }
 
 
 MUSEGAN_GAPS = {"QN_mean": ("QN gap", 1.0), "EB_mean": ("EB gap", 1.0), "chord_tone_rate": ("chord-tone gap", 100.0)}
