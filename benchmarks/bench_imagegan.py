@@ -19,11 +19,7 @@ else runs. A script, not a test: it asserts nothing about time.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -33,9 +29,10 @@ try:
 except ModuleNotFoundError:  # a checkout without `pip install -e .`: use the repository next door
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from gan_timing import generation_seconds, machine_line, steps_per_second
+
 from companion import load_corpus
 from companion.checkpoint import load_checkpoint
-from companion.midi import midi_bytes
 from companion.models.imagegan import build, count_parameters
 from companion.pipelines import imagegan as pipeline
 from companion.train.gan import GANTrainer, RandomBatches
@@ -52,16 +49,11 @@ def train_speed(songs, layout: str, loss: str, steps: int) -> dict:
     trainer = GANTrainer(generator, critic, generator.sample_latent,
                          RandomBatches(lambda n, g: clips[torch.randint(len(clips), (n,), generator=g)].float(),
                                        pipeline.BATCH_SIZE), pipeline.gan_config(loss))  # fmt: skip
-    trainer.train_step()  # warm-up
-    wall, cpu = time.perf_counter(), time.process_time()
-    for _ in range(steps):
-        trainer.train_step()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    speed = steps_per_second(trainer, steps)
     return {
         "generator": count_parameters(generator),
         "critic": count_parameters(critic),
-        "steps_per_s_wall": steps / wall,
-        "steps_per_s_cpu": steps / cpu,
+        **speed,
     }
 
 
@@ -72,13 +64,8 @@ def generation_time(corpus: str, repeats: int) -> tuple[float, float, str]:
     else:
         checkpoint = pipeline.train(pipeline.MODEL, load_corpus("jazz", num_bars=200), steps=1, show_progress=False)
         source = "untrained (no shipped checkpoint)"
-    times, cpus = [], []
-    for seed in range(repeats + 1):
-        wall, cpu = time.perf_counter(), time.process_time()
-        midi_bytes(pipeline.generate(checkpoint, bars=8, seed=seed))
-        times.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(times[1:]), statistics.median(cpus[1:]), source
+    wall, cpu = generation_seconds(lambda seed: pipeline.generate(checkpoint, bars=8, seed=seed), repeats)
+    return wall, cpu, source
 
 
 def main() -> None:
@@ -87,8 +74,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="timed generations per corpus")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread; "
-          f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(machine_line())
     songs = load_corpus("bach").train[:60]
     print(f"\ntraining on Bach clips (batch {pipeline.BATCH_SIZE}, {args.steps} steps after one warm-up)")
     print(f"  {'layout':<8}{'loss':<10}{'G params':>10}{'D params':>10}{'steps/s wall':>14}{'steps/s CPU':>13}")

@@ -19,11 +19,7 @@ nothing about time.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import torch
@@ -33,9 +29,10 @@ try:
 except ModuleNotFoundError:  # a checkout without `pip install -e .`: use the repository next door
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from gan_timing import generation_seconds, machine_line, steps_per_second
+
 from companion import load_corpus
 from companion.checkpoint import load_checkpoint
-from companion.midi import midi_bytes
 from companion.models.musegan import build, count_parameters
 from companion.pipelines import musegan as pipeline
 from companion.train.gan import GANConfig, GANTrainer, RandomBatches
@@ -53,17 +50,12 @@ def train_speed(model: str, phrases: pipeline.Phrases, steps: int) -> dict:
         RandomBatches(phrases.sample, pipeline.BATCH_SIZE),
         GANConfig(),
     )
-    trainer.train_step()  # warm-up
-    wall, cpu = time.perf_counter(), time.process_time()
-    for _ in range(steps):
-        trainer.train_step()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    speed = steps_per_second(trainer, steps)
     return {
         "model": model,
         "generator": count_parameters(generator),
         "critic": count_parameters(critic),
-        "steps_per_s_wall": steps / wall,
-        "steps_per_s_cpu": steps / cpu,
+        **speed,
     }
 
 
@@ -75,13 +67,8 @@ def generation_time(model: str, repeats: int) -> tuple[float, float, str]:
         corpus = load_corpus("jazz", num_bars=64)
         checkpoint = pipeline.train(model, corpus, steps=1, show_progress=False)
         source = "untrained (no shipped checkpoint)"
-    times, cpus = [], []
-    for seed in range(repeats + 1):
-        wall, cpu = time.perf_counter(), time.process_time()
-        midi_bytes(pipeline.generate(checkpoint, bars=8, seed=seed))
-        times.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(times[1:]), statistics.median(cpus[1:]), source
+    wall, cpu = generation_seconds(lambda seed: pipeline.generate(checkpoint, bars=8, seed=seed), repeats)
+    return wall, cpu, source
 
 
 def main() -> None:
@@ -90,10 +77,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="timed generations per model")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, 1 thread; "
-        f"load average {os.getloadavg()[0]:.1f}"
-    )
+    print(machine_line())
     phrases = pipeline.Phrases(load_corpus("jazz").train)
     print(
         f"\ntraining (batch {pipeline.BATCH_SIZE}, 5 critic updates + 1 generator update per step, "
