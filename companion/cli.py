@@ -33,6 +33,10 @@ from pathlib import Path
 
 from .errors import CompanionError
 
+CORPUS_CHOICES = ("bach", "jsb", "nottingham", "musedata", "pianomidi", "jazz", "folder")
+"""What ``--corpus`` takes (:data:`companion.data.CORPORA`, spelled here so the CLI starts without it)."""
+PATH_HELP = "a benchmark corpus: another .mat/.pickle file of its format; folder: the folder"
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit status 2."""
@@ -46,8 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
     data = verbs.add_parser("data", help="counts of a corpus: pieces, bars, notes, tracks, splits")
-    data.add_argument("corpus", choices=("bach", "jsb", "jazz", "folder"))
-    data.add_argument("--path", help="the .mat/.pickle file (jsb) or the folder (folder)")
+    data.add_argument("corpus", choices=CORPUS_CHOICES)
+    data.add_argument("--path", help=PATH_HELP)
     data.add_argument("--seed", type=int, default=0, help="split seed (and generation seed for jazz)")
     data.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -68,9 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         "train", help="train a model of the course on a corpus", parents=[torch_options, split_options]
     )
     train.add_argument("model", choices=tuple(MODELS))
-    train.add_argument("--corpus", required=True, choices=("bach", "jsb", "jazz", "folder"))
-    train.add_argument("--path", help="the .mat/.pickle file (jsb) or the folder (folder)")
+    train.add_argument("--corpus", required=True, choices=CORPUS_CHOICES)
+    train.add_argument("--path", help=PATH_HELP)
     train.add_argument("--steps", type=int, help="optimiser steps (default: the model's own)")
+    train.add_argument(
+        "--cpu-minutes", type=float, help="also stop after this many CPU minutes of training (default: the recipe's)"
+    )
     train.add_argument("--out", help="checkpoint file (default: checkpoints/MODEL-CORPUS.pt)")
     train.add_argument("--seed", type=int, default=0, help="training seed (initialisation, batches)")
     train.add_argument("--resume", action="store_true", help="continue from --out if it exists")
@@ -88,8 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate", help="likelihood and shared metrics of a checkpoint", parents=[torch_options, split_options]
     )
     evaluate.add_argument("checkpoint", help="a .pt file or model:corpus of a shipped checkpoint")
-    evaluate.add_argument("--corpus", required=True, choices=("bach", "jsb", "jazz", "folder"))
-    evaluate.add_argument("--path", help="the .mat/.pickle file (jsb) or the folder (folder)")
+    evaluate.add_argument("--corpus", required=True, choices=CORPUS_CHOICES)
+    evaluate.add_argument("--path", help=PATH_HELP)
     evaluate.add_argument("--split", default="test", choices=("train", "valid", "test"))
     evaluate.add_argument("--seed", type=int, default=0, help="generation seed of the measured samples")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
@@ -100,8 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[torch_options, split_options],
     )
     ship.add_argument("checkpoint", help="the .pt file written by train (changed in place)")
-    ship.add_argument("--corpus", required=True, choices=("bach", "jsb", "jazz", "folder"))
-    ship.add_argument("--path", help="the .mat/.pickle file (jsb) or the folder (folder)")
+    ship.add_argument("--corpus", required=True, choices=CORPUS_CHOICES)
+    ship.add_argument("--path", help=PATH_HELP)
     ship.add_argument("--command", help="the command that trained it (default: rebuilt from the checkpoint)")
 
     compare = verbs.add_parser(
@@ -238,9 +245,16 @@ def _train(args) -> int:
 
     out = Path(args.out or f"checkpoints/{args.model}-{args.corpus}.pt")
     corpus = load_corpus(args.corpus, path=args.path, seed=args.split_seed)
-    checkpoint = zoo.train(args.model, corpus, steps=args.steps, seed=args.seed, out=out, resume=args.resume)
+    if args.cpu_minutes is not None and not args.cpu_minutes > 0:
+        raise CompanionError(f"--cpu-minutes {args.cpu_minutes}: give a positive number of minutes")
+    cpu = None if args.cpu_minutes is None else 60.0 * args.cpu_minutes
+    checkpoint = zoo.train(
+        args.model, corpus, steps=args.steps, seed=args.seed, out=out, resume=args.resume, max_cpu_seconds=cpu
+    )
     info = checkpoint["train"]
-    print(f"{args.model} on {args.corpus}: {info.get('steps')} steps in {info.get('wall_seconds', 0):.0f} s -> {out}")
+    used = f", {info['cpu_seconds']:.0f} CPU s" if info.get("cpu_seconds") is not None else ""
+    steps, wall = info.get("steps"), info.get("wall_seconds", 0)
+    print(f"{args.model} on {args.corpus}: {steps} steps in {wall:.0f} s{used} -> {out}")
     return 0
 
 
@@ -279,8 +293,20 @@ def _evaluate(args) -> int:
     if args.json:
         print(json.dumps(result))
         return 0
+    published = result.pop("published", None)
     _print_nested(result)
+    if published:
+        _print_published(result, published)
     return 0
+
+
+def _print_published(result: dict, published: list[dict]) -> None:
+    """The model's test NLL beside the benchmark's published figures, exact ones apart from bounds."""
+    print(f"\n{result['corpus']} {result['split']} NLL, nats per frame, beside the published figures:")
+    print(f"  {'this checkpoint (' + result['model'] + ')':<44}{result['nll_nats_per_frame']:>7.2f}  exact")
+    for row in published:
+        print(f"  {row['model']:<44}{row['nll']:>7.2f}  {row['kind']}")
+    print("  (bounds and estimates are not exact likelihoods; compare exact with exact)")
 
 
 def _ship(args) -> int:

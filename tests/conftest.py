@@ -1,4 +1,4 @@
-"""Shared fixtures: the read-only course material beside the repo, and small hand-made songs."""
+"""Shared fixtures: the shipped JSB file and small hand-made songs."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ import pytest
 from companion import Note, Song, Tempo, TimeSignature, Track
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-JSB_PATH = SHARED / "data" / "polyphonic" / "JSB_Chorales.mat"
 
 
 @pytest.fixture(scope="session")
 def jsb_path() -> Path:
-    if not JSB_PATH.exists():
-        pytest.skip(f"the standard JSB file is not at {JSB_PATH}")
-    return JSB_PATH
+    """The JSB Chorales file shipped inside the package (sha256-checked)."""
+    from companion.polyphonic import shipped_file
+
+    return shipped_file("jsb")
 
 
 @pytest.fixture

@@ -202,7 +202,7 @@ def small_jsb(jsb_path) -> Corpus:
     full = load_corpus("jsb", path=jsb_path)
     frames = {"train": full.frames["train"][:24], "valid": full.frames["valid"][:4], "test": full.frames["test"][:4]}
     splits = {k: full.splits[k][: len(v)] for k, v in frames.items()}
-    return Corpus("jsb", splits, frames=frames, source=full.source)
+    return Corpus("jsb", splits, frames=frames, source=full.source, published=full.published, track=full.track)
 
 
 TINY_PIPE = {"gpt": {**TINY, "max_len": 48}, "lm": {"batch_size": 8, "context": 48, "eval_every": 10, "warmup": 5}}
@@ -233,7 +233,7 @@ def test_pipeline_train_resume_generate_evaluate(small_jsb, tmp_path):
     parts = result["token_nats_per_frame"] + result["extra_nats_per_frame"]
     assert result["nll_nats_per_frame"] == pytest.approx(parts, abs=2e-4)
     assert 0 < result["unseen_frame_share"] < 1 and result["generated"]["songs"] == 2
-    assert result["published"]["TCN"] == 8.10
+    assert {row["model"]: row["nll"] for row in result["published"]}["TCN (Bai et al. 2018)"] == 8.10
 
 
 def test_pipeline_rejects_wrong_resume(small_jsb, tmp_path):

@@ -54,6 +54,9 @@ class ChordCodec:
         lowest_pitch, num_pitches: the pitch window of a frame (songs: all 128 MIDI pitches; JSB
             frames: 88 keys from A0 = 21, set by :meth:`fit_frames`).
         min_count: a pitch set must occur this often in training to get its own token.
+        max_sets: keep at most this many pitch sets (the most frequent; None: all that pass
+            ``min_count``), so a vocabulary can be sized to a parameter budget: the rest become UNK and
+            pay the fall-back's cost, counted in the NLL.
         alpha: additive smoothing of the per-key Bernoulli fall-back (``(count + alpha) / (n + 2 alpha)``).
 
     Example:
@@ -73,6 +76,7 @@ class ChordCodec:
         num_pitches: int = 128,
         *,
         min_count: int = 1,
+        max_sets: int | None = None,
         alpha: float = 1.0,
     ) -> None:
         if steps_per_beat < 1:
@@ -83,6 +87,9 @@ class ChordCodec:
         self.lowest_pitch = lowest_pitch
         self.num_pitches = num_pitches
         self.min_count = max(1, int(min_count))
+        if max_sets is not None and int(max_sets) < 1:
+            raise CodecError(f"max_sets must be >= 1 or None, not {max_sets}")
+        self.max_sets = None if max_sets is None else int(max_sets)
         self.alpha = float(alpha)
         self.vocab: list[PitchSet] = []
         self.index: dict[PitchSet, int] = {}
@@ -167,12 +174,17 @@ class ChordCodec:
             total += len(piece)
         kept = [(key, n) for key, n in counts.items() if n >= self.min_count]
         kept.sort(key=lambda kn: (-kn[1], len(kn[0]), kn[0]))
+        kept = kept[: self.max_sets] if self.max_sets is not None else kept
         self.vocab = [key for key, _ in kept]
         self.vocab_counts = [int(n) for _, n in kept]
         self.index = {key: NUM_SPECIALS + i for i, key in enumerate(self.vocab)}
         self.key_counts = key_counts
         self.num_fit_frames = total
         self._fallback_log_norm = self._log_outside_mass()
+
+    def name_frame_track(self, name: str, program: int) -> None:
+        """Give decoded frames a benchmark's instrument (the track keeps the codec's name, ``Chords``)."""
+        self.program = int(program)
 
     # ------------------------------------------------------------------ frames
     def song_frames(self, song: Song) -> np.ndarray:
@@ -312,6 +324,7 @@ class ChordCodec:
             "lowest_pitch": self.lowest_pitch,
             "num_pitches": self.num_pitches,
             "min_count": self.min_count,
+            "max_sets": self.max_sets,
             "alpha": self.alpha,
             "vocab": [list(key) for key in self.vocab],
             "vocab_counts": list(self.vocab_counts),
@@ -330,6 +343,7 @@ class ChordCodec:
                 int(data["lowest_pitch"]),
                 int(data["num_pitches"]),
                 min_count=int(data["min_count"]),
+                max_sets=None if data.get("max_sets") is None else int(data["max_sets"]),
                 alpha=float(data["alpha"]),
             )
             codec.vocab = [tuple(int(p) for p in key) for key in data["vocab"]]

@@ -286,6 +286,10 @@ class EventCodec:
         self.bpm = 100.0
         self.layout = [("Chorale", 52, False)]
 
+    def name_frame_track(self, name: str, program: int) -> None:
+        """Name the one track frames decode to (a benchmark's own: ``Chorale``, ``Folk tune`` ...)."""
+        self.layout = [(str(name), int(program), False)]
+
     def generation_prompt(self) -> list[int]:
         """``BOS`` and the header of the fitted corpus (its time signature and track instruments): the
         prompt to start sampling from, so a sampled song has the corpus's instruments. Just ``BOS`` in

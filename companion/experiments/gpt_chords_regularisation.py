@@ -34,7 +34,6 @@ import torch
 from ..data import load_corpus
 from ..pipelines import gpt as pipeline
 from . import RESULTS, provenance, write_result
-from .gpt_chords_size import JSB_PATH
 
 NAME = "gpt_chords_regularisation"
 STEPS = 600
@@ -64,7 +63,7 @@ def run_setting(corpus, name: str, *, steps: int = STEPS, seed: int = 0, show_pr
     """Train one setting; its curves (step, train NLL, valid NLL per token) and the weights' norms."""
     started = time.perf_counter()
     ckpt = pipeline.train("gpt-chords", corpus, steps=steps, seed=seed, config=setting_config(name),
-                          show_progress=show_progress)  # fmt: skip
+                          show_progress=show_progress, recipe=None)  # fmt: skip
     final = ckpt["optimizer"]["current_state"]  # the weights at the end, not the best ones
     embed = final["embed.weight"]
     history = ckpt["train"]["history"]
@@ -92,7 +91,7 @@ def run_setting(corpus, name: str, *, steps: int = STEPS, seed: int = 0, show_pr
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true", help="40 steps per run (a smoke test)")
-    parser.add_argument("--path", default=str(JSB_PATH), help="JSB_Chorales.mat")
+    parser.add_argument("--path", help="another JSB-format file (default: the shipped JSB Chorales)")
     parser.add_argument("--out", default=str(RESULTS / f"{NAME}.json"))
     args = parser.parse_args(argv)
     torch.set_num_threads(1)

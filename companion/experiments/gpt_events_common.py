@@ -8,15 +8,11 @@ Used by :mod:`.gpt_events_pitch`, :mod:`.gpt_events_scaling`, :mod:`.gpt_events_
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import torch
 
 from ..pipelines import gpt as pipeline
-
-JSB_PATH = Path(__file__).resolve().parents[3] / "shared" / "data" / "polyphonic" / "JSB_Chorales.mat"
-"""The standard JSB file beside the repository (``../shared/data/polyphonic``)."""
 
 
 def threads() -> str:
@@ -30,6 +26,7 @@ def train_point(corpus, config: dict, *, steps: int, seed: int = 0, codec: dict 
     for ``steps`` steps; returns the checkpoint dict (best weights by validation NLL) with its CPU time."""
     cpu = time.process_time()
     config = {**config, "codec": codec or {}}
-    ckpt = pipeline.train("gpt-events", corpus, steps=steps, seed=seed, config=config, show_progress=False)
+    ckpt = pipeline.train("gpt-events", corpus, steps=steps, seed=seed, config=config, show_progress=False,
+                          recipe=None)  # fmt: skip
     ckpt["train"]["cpu_seconds"] = round(time.process_time() - cpu, 1)
     return ckpt

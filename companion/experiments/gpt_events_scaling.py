@@ -34,7 +34,7 @@ from ..data import Corpus, load_corpus
 from ..likelihood import frame_nll
 from ..pipelines import gpt as pipeline
 from . import RESULTS, provenance, write_result
-from .gpt_events_common import JSB_PATH, threads, train_point
+from .gpt_events_common import threads, train_point
 
 NAME = "gpt_events_scaling"
 STEPS = 500
@@ -90,7 +90,7 @@ def run_point(corpus: Corpus, width: int, fraction: float, *, steps: int = STEPS
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true", help="two tiny runs of 15 steps (a smoke test)")
-    parser.add_argument("--path", default=str(JSB_PATH), help="JSB_Chorales.mat")
+    parser.add_argument("--path", help="another JSB-format file (default: the shipped JSB Chorales)")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)

@@ -108,11 +108,53 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def default_config(model: str, corpus: str) -> dict[str, Any]:
-    """The default ``{"steps", "codec", "gpt", "lm"}`` of a model on a corpus (plus the codec's own
-    ``PIPELINE_DEFAULTS`` when it has them)."""
+RECIPES = Path(__file__).resolve().parents[1] / "recipes"
+"""Recipe files (plain JSON): ``<model>-polyphonic.json`` is the one recipe of a model on all four
+polyphonic benchmarks (``jsb``, ``nottingham``, ``musedata``, ``pianomidi``)."""
+
+
+def recipe_file(model: str, corpus: str, recipe: str | Path | None = "auto") -> Path | None:
+    """The recipe file a model trains with on a corpus, or None where :data:`DEFAULTS` apply.
+
+    ``recipe="auto"`` (what the CLI and :mod:`companion.zoo` use) picks ``<model>-polyphonic.json`` on
+    the four benchmarks; ``None`` keeps :data:`DEFAULTS` (the lesson-04/05 sweeps, whose stored results
+    were made with them); a name (``"gpt-events-polyphonic"``) or a path picks that file."""
+    from ..data import BENCHMARK_CORPORA
+
+    if recipe is None:
+        return None
+    if recipe == "auto":
+        file = RECIPES / f"{model}-polyphonic.json"
+        return file if corpus in BENCHMARK_CORPORA and file.is_file() else None
+    file = Path(recipe) if Path(recipe).suffix == ".json" else RECIPES / f"{recipe}.json"
+    if not file.is_file():
+        raise PipelineError(f"{file}: no such recipe file")
+    return file
+
+
+def read_recipe(file: Path) -> dict[str, Any]:
+    """A recipe file's settings (``steps``, ``max_cpu_seconds``, ``augment_transpose``, ``codec``, ``gpt``,
+    ``lm``) and its provenance (``recipe``: file name and sha256)."""
+    import hashlib
+    import json
+
+    raw = file.read_bytes()
+    data = json.loads(raw)
+    keys = ("steps", "max_cpu_seconds", "augment_transpose", "codec", "gpt", "lm")
+    settings = {k: data[k] for k in keys if k in data}
+    settings["recipe"] = {"file": f"companion/recipes/{file.name}", "sha256": hashlib.sha256(raw).hexdigest()}
+    return settings
+
+
+def default_config(model: str, corpus: str, recipe: str | Path | None = "auto") -> dict[str, Any]:
+    """The default ``{"steps", "codec", "gpt", "lm"}`` of a model on a corpus: its recipe file on the
+    polyphonic benchmarks (:func:`recipe_file`), else :data:`DEFAULTS` plus the codec's own
+    ``PIPELINE_DEFAULTS`` when it has them."""
     if model not in CODEC_MODELS:
         raise PipelineError(f"the GPT pipeline has no codec for {model!r}")
+    file = recipe_file(model, corpus, recipe)
+    if file is not None:
+        return read_recipe(file)
     key = (model, corpus if corpus in ("jsb", "bach", "jazz") else "bach")
     config = copy.deepcopy(DEFAULTS[key])
     codec_defaults = getattr(codec_class(model), "PIPELINE_DEFAULTS", {}) or {}
@@ -145,6 +187,8 @@ def training_data(codec: TokenCodec, corpus: Corpus, *, augment_transpose: int =
         train = [t for f in corpus.frames["train"] for s in shifts if (t := _transpose_frames(f, s)) is not None]
         if fit:
             codec.fit_frames(train)
+            if corpus.track is not None and hasattr(codec, "name_frame_track"):
+                codec.name_frame_track(*corpus.track)
         return [codec.encode_frames(f)[0] for f in train], [codec.encode_frames(f)[0] for f in corpus.frames["valid"]]
     train_songs = [song.transpose(s) if s else song for song in corpus.train for s in shifts]
     train_songs = [s for s in train_songs if all(0 <= n.pitch <= 127 for t in s.tracks for n in t.notes)]
@@ -164,8 +208,10 @@ def train(
     resume: bool = False,
     config: dict | None = None,
     max_seconds: float | None = None,
+    max_cpu_seconds: float | None = None,
     show_progress: bool = True,
     command: str | None = None,
+    recipe: str | Path | None = "auto",
 ) -> dict[str, Any]:
     """Train a GPT on a corpus; returns the checkpoint dict (also saved to ``out`` at every evaluation).
 
@@ -179,16 +225,22 @@ def train(
         config: overrides of :func:`default_config`, e.g. ``{"gpt": {"d_model": 64}, "lm": {"lr": 3e-4},
             "augment_transpose": 0}``.
         max_seconds: also stop after this much wall time.
+        max_cpu_seconds: also stop after this much CPU time of the process (default: the recipe's
+            ``max_cpu_seconds`` where it has one).
         show_progress: draw a progress bar.
         command: a command line to record in the checkpoint's ``train`` info (optional).
+        recipe: which settings ``config`` is merged over (:func:`recipe_file`): ``"auto"``, the model's
+            recipe file on a polyphonic benchmark; ``None``, :data:`DEFAULTS`.
 
     Returns:
         The checkpoint dict (:mod:`companion.checkpoint` format) holding the best weights.
     """
     if model not in CODEC_MODELS:
         raise PipelineError(f"the GPT pipeline has no codec for {model!r}")
-    settings = _merge(default_config(model, corpus.name), config or {})
+    settings = _merge(default_config(model, corpus.name, recipe), config or {})
     steps = int(steps if steps is not None else settings["steps"])
+    if max_cpu_seconds is None:
+        max_cpu_seconds = settings.get("max_cpu_seconds")
     if steps < 1:
         raise PipelineError(f"steps must be >= 1, not {steps}")
     out = Path(out) if out is not None else None
@@ -218,6 +270,8 @@ def train(
         "seed": seed,
         "budget_steps": steps,
         "max_seconds": max_seconds,
+        "max_cpu_seconds": max_cpu_seconds,
+        "recipe": settings.get("recipe"),
         "train_sequences": len(train_seqs),
         "train_tokens": int(sum(len(s) for s in train_seqs)),
         "valid_tokens": int(sum(len(s) for s in valid_seqs)),
@@ -238,6 +292,7 @@ def train(
                 **info,
                 "steps": state["step"],
                 "wall_seconds": round(state["wall_seconds"], 1),
+                "cpu_seconds": state.get("cpu_seconds"),
                 "tokens_seen": state["tokens_seen"],
                 "best_valid_nll_per_token": state["best_nll"],
                 "best_step": state["best_step"],
@@ -258,6 +313,7 @@ def train(
                     "best_step",
                     "bad_evals",
                     "wall_seconds",
+                    "cpu_seconds",
                     "best_state",
                 )
             },  # fmt: skip
@@ -275,7 +331,7 @@ def train(
         train_seqs,
         valid_seqs,
         lm_config,
-        Budget(steps, max_seconds),
+        Budget(steps, max_seconds, max_cpu_seconds),
         pad_id=codec.pad_id,
         unk_id=getattr(codec, "unk_id", None),
         rare_ids=codec.rare_ids() if hasattr(codec, "rare_ids") else (),
@@ -296,6 +352,7 @@ def train(
                 "best_step": result.best_step,
                 "stopped_early": result.stopped_early,
                 "history": result.history,
+                "cpu_seconds": None,
                 "optimizer": None,
                 "current_state": None,
                 "generator": None,
@@ -420,7 +477,8 @@ def evaluate(
         :func:`companion.likelihood.frame_nll`. On songs: ``nll_nats_per_token`` and, when the codec
         has grid frames, ``nll_nats_per_frame`` / ``unseen_frame_share`` per grid frame
         (``frame_steps_per_beat`` says which grid). Always: ``model``, ``corpus``, ``split``,
-        ``parameters``, ``vocab_size``, ``published`` (JSB only: Bai et al. 2018's table), and
+        ``parameters``, ``vocab_size``, ``published`` (on a benchmark: its table of published test NLLs,
+        each labelled exact, bound or estimate; empty on another file of the format), and
         ``generated``: :func:`companion.metrics.corpus_metrics` of ``num_songs`` songs of ``bars``
         bars with the copy rate against the training split as the codec sees it.
     """
@@ -441,7 +499,8 @@ def evaluate(
     }
     if corpus.frames is not None:
         result.update(frame_nll(net, codec, corpus.frames[split]))
-        result["published"] = {"RNN": 8.91, "GRU": 8.43, "LSTM": 8.45, "TCN": 8.10, "source": "Bai et al. 2018"}
+        result["benchmark"] = corpus.name if corpus.published else None
+        result["published"] = corpus.published
     else:
         songs = corpus.splits[split]
         result.update(sequence_nll(net, [codec.encode(s) for s in songs]))

@@ -1,7 +1,7 @@
 """Training: the WGAN-GP trainer shared by both GANs (:mod:`.gan`, lessons 02 and 03) and the
 language-model trainer shared by both GPTs (:mod:`.lm`, lessons 04 and 05), plus what they share
-here: seeding, budgets (steps or wall-clock seconds, so lesson 06 can give every architecture the
-same time) and the progress bar.
+here: seeding, budgets (steps, wall-clock seconds, or CPU seconds of the training process -- the
+figure that does not depend on what else the machine runs) and the progress bar.
 
 Used by notebooks 02-06 through :mod:`companion.zoo`.
 """
@@ -32,23 +32,38 @@ UNLIMITED_STEPS = 10**9
 
 @dataclass
 class Budget:
-    """When to stop: after ``steps`` optimiser steps or ``max_seconds`` of wall time, first reached."""
+    """When to stop: after ``steps`` optimiser steps, ``max_seconds`` of wall time or
+    ``max_cpu_seconds`` of the process's CPU time (:func:`time.process_time`, counted from the
+    budget's creation plus ``cpu_before``, what a resumed run had already spent), first reached."""
 
     steps: int
     max_seconds: float | None = None
+    max_cpu_seconds: float | None = None
+    cpu_before: float = 0.0
     started: float = field(default_factory=time.perf_counter)
+    cpu_started: float = field(default_factory=time.process_time)
 
     @property
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
     @property
+    def cpu_elapsed(self) -> float:
+        """CPU seconds spent under this budget, including ``cpu_before``."""
+        return self.cpu_before + time.process_time() - self.cpu_started
+
+    @property
     def bar_total(self) -> int | None:
         """The progress bar's total: the steps, or None (no total, no ETA) when only time binds."""
-        return None if self.steps >= UNLIMITED_STEPS and self.max_seconds is not None else self.steps
+        timed = self.max_seconds is not None or self.max_cpu_seconds is not None
+        return None if self.steps >= UNLIMITED_STEPS and timed else self.steps
 
     def done(self, step: int) -> bool:
-        return step >= self.steps or (self.max_seconds is not None and self.elapsed >= self.max_seconds)
+        return (
+            step >= self.steps
+            or (self.max_seconds is not None and self.elapsed >= self.max_seconds)
+            or (self.max_cpu_seconds is not None and self.cpu_elapsed >= self.max_cpu_seconds)
+        )
 
 
 def progress(total: int | None, desc: str, initial: int = 0, disable: bool | None = None) -> tqdm:

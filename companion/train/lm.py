@@ -313,6 +313,8 @@ def _train(model, train, valid, config, budget, pad_id, unk_id, rare_ids, seed, 
         history = list(resume["history"])
         best = {"nll": float(resume["best_nll"]), "step": int(resume["best_step"]), "state": resume["best_state"]}
         bad_evals, elapsed_before = int(resume["bad_evals"]), float(resume["wall_seconds"])
+        budget.cpu_before = float(resume.get("cpu_seconds", 0.0))
+        budget.cpu_started = time.process_time()
 
     net = model
     if world > 1:
@@ -323,8 +325,10 @@ def _train(model, train, valid, config, budget, pad_id, unk_id, rare_ids, seed, 
         return elapsed_before + time.perf_counter() - started
 
     def state(stopped: bool) -> dict:
-        return training_state(model, optimizer, generator, step, tokens_seen, history, best, bad_evals, elapsed(),
-                              config, stopped)  # fmt: skip
+        out = training_state(model, optimizer, generator, step, tokens_seen, history, best, bad_evals, elapsed(),
+                             config, stopped)  # fmt: skip
+        out["cpu_seconds"] = round(budget.cpu_elapsed, 1)
+        return out
 
     last_eval = history[-1]["step"] if history else -1  # the same on every rank
 
@@ -335,7 +339,8 @@ def _train(model, train, valid, config, budget, pad_id, unk_id, rare_ids, seed, 
         stop = torch.zeros(1)
         if rank == 0:
             model.eval()
-            entry = {"step": step, "seconds": round(elapsed(), 2), "lr": optimizer.param_groups[0]["lr"]}
+            entry = {"step": step, "seconds": round(elapsed(), 2), "cpu_seconds": round(budget.cpu_elapsed, 2),
+                     "lr": optimizer.param_groups[0]["lr"]}  # fmt: skip
             entry["train_loss"] = running / max(running_n, 1) if running_n else None
             if valid_t:
                 entry["valid_nll"] = mean_nll(model, valid_t, config.context, config.eval_tokens)
