@@ -117,8 +117,10 @@ def sha256(path: str | os.PathLike) -> str:
 
 
 def write_manifest(path: str | os.PathLike, *, command: str, metrics: dict[str, Any]) -> Path:
-    """Write ``<checkpoint>.json`` beside a checkpoint: command, corpus, steps, wall time, metrics,
-    sha256, size, machine and date. Returns the manifest's path."""
+    """Write ``<checkpoint>.json`` beside a checkpoint: command, corpus, steps, wall time, CPU time of
+    the training process and its thread count (where the trainer records them), the recipe file and
+    its sha256 (where it trained from one), metrics, sha256, size, machine and date. Returns the
+    manifest's path."""
     path = Path(path)
     checkpoint = load_checkpoint(path)
     train = checkpoint["train"]
@@ -129,6 +131,10 @@ def write_manifest(path: str | os.PathLike, *, command: str, metrics: dict[str, 
         "corpus": train.get("corpus"),
         "steps": train.get("steps"),
         "wall_seconds": train.get("wall_seconds"),
+        "cpu_seconds": train.get("cpu_seconds"),
+        "torch_threads": train.get("torch_threads"),
+        "recipe": train.get("recipe"),
+        "best_step": train.get("best_step"),
         "seed": train.get("seed"),
         "parameters": count_parameters(checkpoint["state"]),
         "metrics": metrics,

@@ -91,5 +91,6 @@ def test_the_two_recipes_differ_only_in_the_codec_and_have_equal_parameter_count
     same = ("steps", "max_cpu_seconds", "augment_transpose", "gpt", "lm")
     assert {k: events[k] for k in same} == {k: chords[k] for k in same}
     chord_vocab = 4 + chords["codec"]["max_sets"]  # PAD BOS EOS UNK + the kept pitch sets
-    sizes = [GPT(GPTConfig(vocab_size=v, **events["gpt"])).num_parameters() for v in (EventCodec.vocab_size, chord_vocab)]
-    assert sizes[0] == sizes[1]
+    vocabularies = (EventCodec.vocab_size, chord_vocab)
+    events_net, chords_net = (GPT(GPTConfig(vocab_size=v, **events["gpt"])) for v in vocabularies)
+    assert events_net.num_parameters() == chords_net.num_parameters()
