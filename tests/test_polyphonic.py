@@ -94,3 +94,17 @@ def test_the_two_recipes_differ_only_in_the_codec_and_have_equal_parameter_count
     vocabularies = (EventCodec.vocab_size, chord_vocab)
     events_net, chords_net = (GPT(GPTConfig(vocab_size=v, **events["gpt"])) for v in vocabularies)
     assert events_net.num_parameters() == chords_net.num_parameters()
+
+
+def test_the_benchmark_table_comes_from_shipped_checkpoints_of_one_recipe():
+    from companion.leaderboard import benchmark_table
+
+    rows = {(row["benchmark"], row["model"]): row for row in benchmark_table()}
+    assert set(rows) == {(b, m) for b in BENCHMARK_CORPORA for m in ("gpt-events", "gpt-chords")}
+    for model in ("gpt-events", "gpt-chords"):
+        mine = [rows[(b, model)] for b in BENCHMARK_CORPORA]
+        assert {row["recipe"] for row in mine} == {f"companion/recipes/{model}-polyphonic.json"}
+        assert len({row["recipe_sha256"] for row in mine}) == 1  # the same file trained all four
+        assert all(0 < row["cpu_minutes"] <= 30 for row in mine)
+        assert len({row["parameters"] for row in mine}) == 1
+    assert all(rows[(b, "gpt-events")]["unseen_frame_share"] == 0 for b in BENCHMARK_CORPORA)  # exact bijection
