@@ -43,8 +43,9 @@ def named(pattern: str, text: str) -> re.Match | None:
 
 
 def markdown(notebook: Path) -> list[str]:
+    """The markdown cells' text, reference lists left out (a paper's title is not a use of a metric)."""
     cells = json.loads(notebook.read_text())["cells"]
-    return ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    return ["".join(c["source"]).split("**References**")[0] for c in cells if c["cell_type"] == "markdown"]
 
 
 def sections(page: list[str]) -> dict[str, str]:
