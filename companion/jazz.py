@@ -40,7 +40,7 @@ from functools import cache
 
 import numpy as np
 
-from companion.song import ChordLabel, Note, Song, Tempo, TimeSignature, Track
+from companion.song import PITCH_CLASS_NAMES, ChordLabel, Note, Song, Tempo, TimeSignature, Track
 
 RESOLUTION = 480
 """Ticks per beat (quarter note) of every jazz Song."""
@@ -204,6 +204,45 @@ def progression(form: str, key: int) -> list[tuple[int, str, int]]:
     if not 0 <= key < 12:
         raise ValueError(f"key must be a pitch class 0..11, got {key}")
     return [((key + degree) % 12, quality, beats) for degree, quality, beats in _FORM_DEGREES[form]]
+
+
+_SCALE_STEP = (0, 1, 1, 2, 2, 3, 3, 4, 5, 5, 6, 6)
+"""Semitones above the tonic -> scale step (b2 and 2 on step 1, b3 and 3 on 2, 4 and #4 on 3, ...)."""
+_LETTERS, _LETTER_PC = "CDEFGAB", (0, 2, 4, 5, 7, 9, 11)
+_ACCIDENTALS = {-2: "bb", -1: "b", 0: "", 1: "#", 2: "##"}
+
+
+def spell_in_key(pitch_class: int, key: int) -> str:
+    """The name of a pitch class as it is spelled in a key (tonic named as in :data:`KEY_NAMES`).
+
+    The letter is the tonic's letter plus the pitch's scale step, so ``#IV`` and ``VI`` read as
+    letters of the key: in B, the blues' #IV diminished chord is on E# (not F) and its VI7 on G#
+    (not Ab). A spelling that would need a double sharp or flat falls back on
+    :data:`companion.song.PITCH_CLASS_NAMES`, which spells every pitch class one fixed way.
+
+    Example:
+        >>> spell_in_key(5, 11), spell_in_key(8, 11), spell_in_key(6, 1)  # E# and G# in B; Gb in Db
+        ('E#', 'G#', 'Gb')
+    """
+    tonic = KEY_NAMES[key]
+    letter = _LETTERS[(_LETTERS.index(tonic[0]) + _SCALE_STEP[(pitch_class - key) % 12]) % 7]
+    shift = (pitch_class - _LETTER_PC[_LETTERS.index(letter)] + 6) % 12 - 6
+    return letter + _ACCIDENTALS[shift] if abs(shift) < 2 else PITCH_CLASS_NAMES[pitch_class]  # no double flats
+
+
+def key_of(song: Song) -> int:
+    """The key (tonic pitch class) a corpus piece was written in, read from its title
+    (``"jazz-0028 blues in B"``). Raises ValueError for a song this module did not write."""
+    name = song.title.rsplit(" in ", 1)[-1] if " in " in (song.title or "") else None
+    if name not in KEY_NAMES:
+        raise ValueError(f"{song.title!r} is not a title of the jazz corpus")
+    return KEY_NAMES.index(name)
+
+
+def chord_names_in_key(song: Song) -> list[str]:
+    """The song's chord labels spelled in its key (``E#dim7``, ``G#7`` in B), for printing."""
+    key = key_of(song)
+    return [spell_in_key(c.root, key) + c.quality for c in song.chords]
 
 
 # --------------------------------------------------------------------------------------- helpers

@@ -73,7 +73,8 @@ def gaps_to_real(results: dict) -> dict[str, dict[str, float | None]]:
 
 def table_rows(results: dict) -> tuple[list[str], list[list]]:
     """Header and rows for :func:`companion.plot.markdown_table` (real data first)."""
-    header = ["model", "NLL nats/frame"] + [METRICS[m][0] for m in METRICS] + ["params", "train s", "gen s / 8 bars"]
+    header = ["model", "NLL nats/frame"] + [METRICS[m][0] for m in METRICS]
+    header += ["params", "steps", "train s", "gen s / 8 bars"]
     rows = []
     for row in results["rows"]:
         nll = row.get("nll_nats_per_frame")
@@ -81,6 +82,7 @@ def table_rows(results: dict) -> tuple[list[str], list[list]]:
         cells += ["-" if row.get(m) is None else row[m] for m in METRICS]
         cells += [
             row.get("parameters", "-"),
+            row.get("steps", "-"),
             row.get("train_seconds", "-"),
             row.get("generation_seconds_per_8_bars", "-"),
         ]

@@ -74,8 +74,32 @@ def student_notebook(notebook: dict, where: str = "notebook") -> dict:
     return result
 
 
+def relocate(notebook: dict, up: str) -> dict:
+    """The notebook as it reads from a folder ``up`` below its own (e.g. ``up="student"`` for
+    ``notebooks/student/``): code's ``Path("..")`` (the repository root, seen from ``notebooks/``)
+    becomes ``Path("../..")``, the hosted-service cell changes into the same folder, and markdown
+    links to the sibling notebooks (``](definitions.ipynb``)
+    point back to ``notebooks/``. A new dict; the input is not modified."""
+    depth = len(Path(up).parts)
+    if depth == 0:
+        return notebook
+    back = "/".join([".."] * depth)
+    result = json.loads(json.dumps(notebook))
+    for cell in result.get("cells", []):
+        text = _source(cell)
+        if cell["cell_type"] == "code":
+            text = text.replace('Path("..")', f'Path("{back}/..")')
+            text = text.replace('os.chdir("course/notebooks")', f'os.chdir("course/notebooks/{Path(up).as_posix()}")')
+        else:
+            text = re.sub(r"\]\(((?:\d\d_\w+|definitions)\.ipynb)", rf"]({back}/\1", text)
+        cell["source"] = text
+    return result
+
+
 def write_student_versions(source: Path, out: Path) -> list[Path]:
-    """Write the student version of every ``*.ipynb`` in ``source`` into ``out``; returns the paths."""
+    """Write the student version of every ``*.ipynb`` in ``source`` into ``out``; returns the paths.
+    When ``out`` lies inside ``source`` (``notebooks/student``, the versions committed for Binder and
+    Colab) the notebooks are :func:`relocate`-d so their paths and links still resolve."""
     notebooks = sorted(Path(source).glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise CompanionError(f"{source}: no lesson notebooks (NN_name.ipynb) found")
@@ -87,6 +111,11 @@ def write_student_versions(source: Path, out: Path) -> list[Path]:
         except (OSError, ValueError) as exc:
             raise CompanionError(f"{path}: not a readable notebook ({exc})") from None
         target = out / path.name
-        target.write_text(json.dumps(student_notebook(notebook, str(path)), indent=1) + "\n")
+        student = student_notebook(notebook, str(path))
+        try:
+            student = relocate(student, str(Path(out).resolve().relative_to(Path(source).resolve())))
+        except ValueError:  # out is not inside source: paths stay as they are
+            pass
+        target.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n")
         written.append(target)
     return written

@@ -268,3 +268,13 @@ def test_drums_swing_on_the_ride(corpus: list[Song]) -> None:
         skips = {b + 320 for b in beats if b % 960 == 480}  # the "let" after 2 and 4
         assert len(skips & ride) / len(skips) > 0.8
         assert {n.pitch for n in drums} == {51, 44, 36, 38}
+
+
+def test_chords_are_spelled_in_their_key():
+    # the B blues of lesson 00: the #IV diminished chord is E#dim7 and the VI7 is G#7, as a player reads them
+    assert [jazz.spell_in_key(pc, 11) for pc in (11, 4, 6, 5, 8)] == ["B", "E", "F#", "E#", "G#"]
+    assert [jazz.spell_in_key(pc, 1) for pc in (1, 6, 8, 11)] == ["Db", "Gb", "Ab", "Cb"]
+    assert jazz.spell_in_key(2, 1) == "D"  # the b2 of Db would be Ebb: no double flats
+    song = next(s for s in jazz.generate_corpus(3000, seed=0) if s.title.endswith(" blues in B"))
+    assert jazz.key_of(song) == 11
+    assert jazz.chord_names_in_key(song)[:9] == ["B7", "E7", "B7", "F#m7", "B7", "E7", "E#dim7", "B7", "G#7"]

@@ -454,3 +454,28 @@ def test_the_suite_is_fast(jazz):
     row = M.corpus_metrics(generated, REGISTERS, training=jazz)
     assert time.process_time() - began < 2.0
     assert row["bars"] == 2000 and row["copy_rate"] == 1.0
+
+
+# ----------------------------------------------------------------- what a listener hears, measured
+def test_voice_crossing_rate_counts_the_steps_where_a_lower_voice_is_above_a_higher_one():
+    soprano = Track("Soprano", notes=[Note(0, 67, 1920)])  # G4 for a bar
+    alto = Track("Alto", notes=[Note(0, 64, 960), Note(960, 69, 960)])  # E4 below it, then A4 above it
+    bass = Track("Bass", notes=[Note(0, 48, 1920)])
+    assert M.voice_crossing_rate(Song([soprano, alto, bass])) == 0.5
+    assert M.voice_crossing_rate(Song([soprano, bass])) == 0.0
+    assert math.isnan(M.voice_crossing_rate(Song([soprano])))  # one voice cannot cross
+
+
+def test_bach_rarely_crosses_voices(bach):
+    assert M.voice_crossing_rate(bach) < 0.05
+
+
+def test_chord_in_key_rate_is_one_for_diatonic_chords_and_falls_with_chromatic_ones():
+    def chords(*roots_and_thirds):  # one bar per triad (root, third above it)
+        return Song([Track("piano", notes=[Note(1920 * i, p, 1920) for i, (r, third) in enumerate(roots_and_thirds)
+                                           for p in (r, r + third, r + 7)])])
+
+    assert M.estimate_key(chords((60, 4), (65, 4), (67, 4), (60, 4))) == (0, "major")
+    assert M.chord_in_key_rate(chords((60, 4), (65, 4), (67, 4), (60, 4))) == 1.0  # I IV V I
+    assert M.chord_in_key_rate(chords((60, 4), (61, 4), (67, 4), (60, 4))) < 1.0  # a Db major in C
+    assert math.isnan(M.chord_in_key_rate(Song([Track("piano")])))

@@ -2,7 +2,7 @@
 
 import json
 
-from companion.report import closest_to_real, gaps_to_real, sweep_series
+from companion.report import closest_to_real, gaps_to_real, load_results, sweep_series, table_rows
 
 RESULTS = {
     "rows": [
@@ -35,3 +35,13 @@ def test_the_committed_sweeps_all_reach_the_figure():
     series = sweep_series()
     assert {c["label"] for c in series["size"]} == {"gpt-chords", "gpt-events"}
     assert all(len(c["x"]) == 4 for c in series["musegan data"])
+
+
+def test_the_comparison_table_shows_the_steps_each_model_got_in_its_budget():
+    results = load_results("compare-bach")
+    header, rows = table_rows(results)
+    steps = header.index("steps")
+    assert header[steps + 1] == "train s"
+    by_model = {row[0]: row[steps] for row in rows}
+    assert by_model["real data (test split)"] == "-"
+    assert by_model["musegan-jamming"] == next(r["steps"] for r in results["rows"] if r["model"] == "musegan-jamming")

@@ -66,3 +66,32 @@ def test_cli_writes_student_versions(tmp_path):
     assert "raise NotImplementedError()" in written["cells"][1]["source"]
     with pytest.raises(CompanionError, match="no lesson notebooks"):
         write_student_versions(tmp_path / "empty", tmp_path / "s2")
+
+
+def test_the_committed_student_versions_are_in_sync_with_the_teacher_versions():
+    """notebooks/student/ is what Binder, Colab and the README open; regenerate it with
+    ``python -m companion student --out notebooks/student`` after changing a lesson."""
+    import json
+    from pathlib import Path
+
+    from companion.student import relocate, student_notebook
+
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    lessons = sorted(notebooks.glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(p.name for p in (notebooks / "student").glob("*.ipynb")) == [p.name for p in lessons]
+    for lesson in lessons:
+        expected = relocate(student_notebook(json.loads(lesson.read_text()), str(lesson)), "student")
+        committed = json.loads((notebooks / "student" / lesson.name).read_text())
+        assert committed == expected, f"notebooks/student/{lesson.name} is stale: regenerate it"
+
+
+def test_every_lesson_installs_the_package_only_on_a_hosted_service():
+    import json
+    from pathlib import Path
+
+    for lesson in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(lesson.read_text())["cells"]
+        first_code = next("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        assert 'if "google.colab" in sys.modules' in first_code, lesson.name  # never on a local install
+        assert "pip install" in first_code.split('if "google.colab" in sys.modules', 1)[1], lesson.name
+        assert "colab.research.google.com/github/" in "".join(cells[0]["source"]), lesson.name

@@ -26,7 +26,8 @@ A song reads, bar by bar::
   :data:`companion.harmony.CHORD_TEMPLATES`), from ``song.chords`` where a song has ground truth (the
   jazz corpus) and from the template recogniser :func:`companion.harmony.recognise_chords` elsewhere
   (the one the metric suite's chord-tone rate uses).
-* **Pitch = Octave + PitchClass**, so the octave the piano roll hides is a token of its own; with
+* **Pitch = Octave + PitchClass**, so the octave the piano roll hides is a token of its own, named in
+  scientific pitch notation (middle C = C4 = MIDI 60 is ``Octave_4 Pitch_0``); with
   ``pitch="degree"`` (the default) the pitch class is written relative to the current chord root
   instead: the same 12 tokens, read as degrees 0..11, so "the third of the chord" is one token
   whatever the key. Notebook 05 measures both (``python -m companion.experiments.gpt_events_pitch``)
@@ -97,7 +98,12 @@ VELOCITY_LEVELS = 8
 """Optional velocity tokens: 8 levels (ppp .. fff), 16 MIDI velocities each, decoded to the middle."""
 
 NUM_OCTAVES = 11
-"""MIDI pitches 0..127 are octaves 0..10 (octave = pitch // 12; C4 = 60 is octave 5)."""
+"""MIDI pitches 0..127 span 11 octaves, named in scientific pitch notation: ``Octave_-1`` .. ``Octave_9``
+(octave = pitch // 12 - 1, so middle C = C4 = MIDI 60 is ``Octave_4``, as :func:`companion.song.pitch_name`
+spells it)."""
+
+LOWEST_OCTAVE = -1
+"""The octave of MIDI pitch 0 (C-1) in scientific pitch notation; token ``OCTAVE0 + k`` is octave ``k - 1``."""
 
 
 def _build_vocab() -> list[str]:
@@ -108,7 +114,7 @@ def _build_vocab() -> list[str]:
     names += ["Chord_N"] + [f"Chord_{PITCH_CLASS_NAMES[r]}{q}" for q in CHORD_QUALITIES for r in range(12)]
     names += [f"Track_{i}" for i in range(MAX_TRACKS)]
     names += ["Drums"] + [f"ProgFamily_{f}" for f in range(16)] + [f"ProgMember_{m}" for m in range(8)]
-    names += [f"Octave_{o}" for o in range(NUM_OCTAVES)]
+    names += [f"Octave_{o + LOWEST_OCTAVE}" for o in range(NUM_OCTAVES)]  # ids unchanged: only names
     names += [f"Pitch_{i}" for i in range(12)]
     names += [f"Duration_{d}" for d in DURATIONS] + ["DurNudge"]
     names += [f"Velocity_{v}" for v in range(VELOCITY_LEVELS)]
@@ -131,7 +137,8 @@ TRACK0 = TOKEN_ID["Track_0"]
 DRUMS = TOKEN_ID["Drums"]
 FAMILY0 = TOKEN_ID["ProgFamily_0"]
 MEMBER0 = TOKEN_ID["ProgMember_0"]
-OCTAVE0 = TOKEN_ID["Octave_0"]
+OCTAVE0 = TOKEN_ID[f"Octave_{LOWEST_OCTAVE}"]
+"""Id of the lowest octave token; ``OCTAVE0 + pitch // 12`` is the octave token of ``pitch``."""
 PITCH0 = TOKEN_ID["Pitch_0"]
 DURATION0 = TOKEN_ID[f"Duration_{DURATIONS[0]}"]
 DUR_NUDGE = TOKEN_ID["DurNudge"]
@@ -208,7 +215,7 @@ class EventCodec:
     Example:
         >>> codec = EventCodec()
         >>> codec.describe(codec.encode_frames(np.eye(88, dtype=np.uint8)[[39, 43]])[0])
-        ['<bos>', 'Frame', 'Octave_5', 'Pitch_C', 'Frame', 'Octave_5', 'Pitch_E', '<eos>']
+        ['<bos>', 'Frame', 'Octave_4', 'Pitch_C', 'Frame', 'Octave_4', 'Pitch_E', '<eos>']
     """
 
     model = "gpt-events"

@@ -28,7 +28,8 @@ print(len(ex_names), "tokens; the first:", ex_names[:12])
     ("markdown", """
 **Exercise 1 (2 points): octave and pitch class.** The seed says a piano roll hides the octave; an
 event representation names it. Write `split_pitch(pitch)` returning `(octave, pitch_class)` with
-middle C = C4 = MIDI 60, so that `PITCH_CLASS_NAMES[pitch_class] + str(octave)` is the pitch's name.
+middle C = C4 = MIDI 60, so that `PITCH_CLASS_NAMES[pitch_class] + str(octave)` is the pitch's name
+and `Octave_{octave}` is the codec's octave token for it.
 """, None),
     ("code", """
 def split_pitch(pitch):
