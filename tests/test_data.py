@@ -124,12 +124,3 @@ def test_folder_errors(tmp_path):
         load_corpus("folder", path=tmp_path)
     with pytest.raises(DataError, match="unknown corpus 'mozart'"):
         load_corpus("mozart")
-
-
-def test_the_jsb_file_comes_from_the_environment_not_a_machine_path(monkeypatch, tmp_path):
-    from companion.settings import jsb_file
-
-    monkeypatch.delenv("COMPANION_JSB", raising=False)
-    assert jsb_file() is None  # load_corpus("jsb", path=None) then downloads once into the cache
-    monkeypatch.setenv("COMPANION_JSB", str(tmp_path / "JSB_Chorales.mat"))
-    assert jsb_file() == tmp_path / "JSB_Chorales.mat"
