@@ -129,11 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="demo-out", help="output folder (default: demo-out)")
     demo.add_argument("--corpus", default="bach", choices=("bach", "jazz"))
     demo.add_argument("--seed", type=int, default=0)
+    quiz = verbs.add_parser("quiz-tally", help="merge a class's listening-quiz CSVs into one table and a chart")
+    quiz.add_argument("files", nargs="+", help="answers CSVs saved by companion.quiz")
+    quiz.add_argument("--png", help="also save a bar chart of the share fooled")
+    quiz.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.verb == "quiz-tally":  # reports its own bad input: one line, exit 2
+        from .quiz import tally_command
+
+        return tally_command(args)
     try:
         _set_threads(getattr(args, "threads", None))
         if args.verb == "data":

@@ -98,3 +98,84 @@ def bar_tokens(names: list[str], bar: int) -> list[str]:
     """The token names of bar ``bar`` (0-based): from its ``Bar`` token up to the next one."""
     starts = [i for i, name in enumerate(names) if name == "Bar"] + [len(names)]
     return names[starts[bar] : starts[bar + 1]]
+
+
+# ------------------------------------------------------------------ open exercises (every lesson)
+# Each lesson's last exercise varies one thing, plots the result and states whether the return
+# diminishes; the functions below are the reference numbers and the reference judgement.
+def gains(values: list[float], higher_is_better: bool = True) -> list[float]:
+    """The improvement of each step of a sweep (positive = better), in the sweep's order."""
+    sign = 1.0 if higher_is_better else -1.0
+    return [sign * (b - a) for a, b in zip(values, values[1:])]
+
+
+def returns_diminish(values: list[float], higher_is_better: bool = True) -> bool:
+    """The course's test of a diminishing return: the sweep's last step gains less than half of
+    what its first step gained (and the first step gained something)."""
+    steps = gains(values, higher_is_better)
+    return len(steps) >= 2 and steps[0] > 0 and steps[-1] < 0.5 * steps[0]
+
+
+def share_exact_by_grid(song: Song, grids: list[int]) -> list[float]:
+    """01: for each grid (steps per beat), the share of the song's notes that start on it."""
+    return [1.0 - share_off_grid(song, g) for g in grids]
+
+
+def musegan_probabilities(checkpoint: dict, phrases: int = 8, seed: int = 0):
+    """02: the generator's cell probabilities, (phrases, tracks, 4 bars, 48 steps, 84 pitches)."""
+    import torch
+
+    from .pipelines.musegan import load_generator, sample_latents
+
+    generator = load_generator(checkpoint)
+    latent = sample_latents(generator.config, phrases, torch.Generator().manual_seed(seed), 1.0)
+    with torch.no_grad():
+        return generator.probabilities(latent).numpy()
+
+
+def qn_at_threshold(checkpoint: dict, probabilities, threshold: float) -> float:
+    """02: mean qualified-note rate (%, over phrases and pitched tracks) of the rolls read from
+    ``probabilities`` with a plain threshold (a cell sounds above it)."""
+    from .metrics import qualified_note_rate
+    from .pipelines.musegan import decode
+
+    rates = []
+    for phrase in probabilities:
+        rates += list(qualified_note_rate(decode(checkpoint, phrase > threshold)).values())
+    return sum(rates) / max(len(rates), 1)
+
+
+def notes_kept_at_step(song: Song, seconds_per_step: float) -> float:
+    """03: share of the song's notes whose start and end (in seconds, at its tempo) fall exactly on
+    a grid of ``seconds_per_step`` -- the notes an image with that time resolution keeps exactly."""
+    notes = [n for t in song.tracks for n in t.notes]
+
+    def on_grid(seconds: float) -> bool:
+        steps = seconds / seconds_per_step
+        return abs(steps - round(steps)) < 1e-6
+
+    kept = sum(1 for n in notes if on_grid(song.tick_to_seconds(n.start)) and on_grid(song.tick_to_seconds(n.end)))
+    return kept / max(len(notes), 1)
+
+
+def unseen_by_train_size(train_frames: list, test_frames: list, sizes: list[int]) -> list[float]:
+    """04: the unseen-frame share of ``test_frames`` when the vocabulary comes from the first
+    ``size`` training pieces, for each size."""
+    return [unseen_frame_share(train_frames[:size], test_frames) for size in sizes]
+
+
+def in_key_by_temperature(checkpoint: dict, temperatures: list[float], *, bars: int = 4, seed: int = 0) -> list[float]:
+    """05: the chord-in-key rate of one generated piece per temperature (same seed each time)."""
+    from . import zoo
+    from .metrics import chord_in_key_rate
+
+    return [chord_in_key_rate(zoo.generate(checkpoint, bars=bars, seed=seed, temperature=t)) for t in temperatures]
+
+
+def first_flat_doubling(xs: list[float], ys: list[float], noise_floor: float, higher_is_better: bool = False):
+    """06: the first ``x`` of a sweep from which the next step gains less than ``noise_floor`` (the
+    point where another doubling is not worth it), or None if every step gains more."""
+    for x, gain in zip(xs, gains(ys, higher_is_better)):
+        if gain < noise_floor:
+            return x
+    return None

@@ -10,7 +10,7 @@ CELLS = [
     ("markdown", """
 ## Exercises
 
-Three graded exercises on the lesson's central move: turning one representation of time and
+Four graded exercises on the lesson's central move: turning one representation of time and
 notes into another, and counting what is lost. Write your code where it says `YOUR CODE HERE`, then
 run the test cell below it. `companion.exercises` holds reference solutions, if you are stuck.
 """, None),
@@ -100,4 +100,38 @@ jazz_report = pianoroll.roundtrip_report(ex_jazz, 12, binary_only=True)
 assert sum(merged_notes(t, ex_jazz.resolution, 12) for t in ex_jazz.tracks) == jazz_report["notes_in"] - jazz_report["notes_out"]
 ### END HIDDEN TESTS
 """, test("ex01-merged-test", 3)),
+    ("markdown", """
+**Exercise 4 (3 points, open): how fine a grid does a chorale need?** Vary the grid: for 1, 2, 4,
+8 and 16 steps per beat, compute the share of `ex_song`'s notes that start exactly on it (use your
+`share_off_grid`), plot it against the steps per beat, and set `diminishes` to `True` or `False`:
+does each doubling of the grid buy less? (The course's rule: the last step gains less than half of
+what the first gained.) Then say in a comment what a finer grid costs a model.
+""", None),
+    ("code", """
+import matplotlib.pyplot as plt
+
+from companion import exercises
+
+grids = [1, 2, 4, 8, 16]
+### BEGIN SOLUTION
+exact = [1 - share_off_grid(ex_song, g) for g in grids]
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.plot(grids, exact, marker="o")
+ax.set_xscale("log", base=2)
+ax.set_xlabel("steps per beat")
+ax.set_ylabel("share of notes on the grid")
+diminishes = exact[-1] - exact[-2] < 0.5 * (exact[1] - exact[0])
+# each doubling doubles the roll's length (and a model's sequence) for fewer and fewer notes
+### END SOLUTION
+print([round(e, 3) for e in exact], "diminishes:", diminishes)
+""", solution("ex01-open")),
+    ("code", """
+reference = exercises.share_exact_by_grid(ex_song, grids)
+assert len(exact) == len(grids) and all(abs(a - b) < 1e-9 for a, b in zip(exact, reference))
+assert isinstance(diminishes, bool) and diminishes == exercises.returns_diminish(exact)
+### BEGIN HIDDEN TESTS
+assert exercises.returns_diminish(exercises.share_exact_by_grid(ex_song, [1, 2, 4])) == diminishes
+### END HIDDEN TESTS
+print("your sweep and your judgement agree with companion.exercises")
+""", test("ex01-open-test", 3)),
 ]

@@ -10,8 +10,8 @@ CELLS = [
     ("markdown", """
 ## Exercises
 
-Two graded exercises: implement two of MuseGAN's metrics yourself and check them against the
-package's. Write your code where it says `YOUR CODE HERE`, then run the test cell below it.
+Two graded exercises: implement MuseGAN's qualified-note metric yourself and check it against the
+package's, then run a small sweep of your own and judge whether its return diminishes. Write your code where it says `YOUR CODE HERE`, then run the test cell below it.
 """, None),
     ("code", """
 # Setup for the exercises (run it first): a jazz chorus, and a fragmented copy of it -- 30 % of its
@@ -54,23 +54,37 @@ assert qualified_share([1, 2, 3], min_steps=2) == 2 / 3
 ### END HIDDEN TESTS
 """, test("ex02-qn-test", 3)),
     ("markdown", """
-**Exercise 2 (2 points): empty bars.** Write `empty_bar_share(active, steps_per_bar)`: the share of
-whole bars of a (steps, pitches) binary roll in which nothing sounds. At 12 steps per beat a 4/4
-bar has 48 steps.
+**Exercise 2 (3 points, open): does a lower threshold mend the fragments?** A shipped MuseGAN
+outputs a probability per cell; a roll is read from it with a threshold. Vary the threshold over
+0.5, 0.4, 0.3, 0.2 and 0.1 on the probabilities below (8 phrases of the hybrid model on Bach),
+compute the mean QN (%) of each roll with `exercises.qn_at_threshold` or your own code, plot QN
+against the threshold (from 0.5 downwards) and set `diminishes` to `True` or `False`: does lowering
+the threshold further keep buying qualified notes? (The course's rule: the last step gains less than
+half of what the first gained.)
 """, None),
     ("code", """
-def empty_bar_share(active, steps_per_bar):
-    ### BEGIN SOLUTION
-    bars = active.shape[0] // steps_per_bar
-    return sum(1 for b in range(bars) if not active[b * steps_per_bar:(b + 1) * steps_per_bar].any()) / bars
-    ### END SOLUTION
-""", solution("ex02-eb")),
+import matplotlib.pyplot as plt
+
+from companion import exercises, zoo
+
+ex_ckpt = zoo.load("musegan-hybrid:bach")
+ex_probabilities = exercises.musegan_probabilities(ex_ckpt, phrases=8, seed=0)
+thresholds = [0.5, 0.4, 0.3, 0.2, 0.1]
+### BEGIN SOLUTION
+qn = [exercises.qn_at_threshold(ex_ckpt, ex_probabilities, t) for t in thresholds]
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.plot(thresholds, qn, marker="o")
+ax.invert_xaxis()
+ax.set_xlabel("threshold (lower: more cells on)")
+ax.set_ylabel("mean QN %")
+diminishes = exercises.returns_diminish(qn)
+### END SOLUTION
+print([round(q, 2) for q in qn], "diminishes:", diminishes)
+""", solution("ex02-open")),
     ("code", """
-full = pianoroll.encode(ex_song, 12, num_steps=ex_song.num_bars * 48)
-reference = metrics.empty_bar_rate(ex_song)
-for index, track in enumerate(ex_song.tracks):
-    mine = 100 * empty_bar_share(full.active[index], 48)
-    print(f"{track.name:<12} yours {mine:6.2f} %   package {reference[track.name]:6.2f} %")
-    assert abs(mine - reference[track.name]) < 0.01
-""", test("ex02-eb-test", 2)),
+reference = [exercises.qn_at_threshold(ex_ckpt, ex_probabilities, t) for t in thresholds]
+assert len(qn) == len(thresholds) and all(abs(a - b) < 1e-6 for a, b in zip(qn, reference))
+assert isinstance(diminishes, bool) and diminishes == exercises.returns_diminish(qn)
+print("your sweep and your judgement agree with companion.exercises")
+""", test("ex02-open-test", 3)),
 ]

@@ -10,54 +10,76 @@ CELLS = [
     ("markdown", """
 ## Exercises
 
-Two graded exercises on the RGB packing. Write your code where it says `YOUR CODE HERE`, then run
-the test cell below it.
+Two graded exercises on the image's time resolution: what a grid of seconds keeps, and whether a
+finer grid keeps buying notes. Write your code where it says `YOUR CODE HERE`, then run the test
+cell below it.
 """, None),
     ("code", """
-# Setup for the exercises (run it first): the first 9.6 s of a chorale as an RGB-packed image
-from companion import load_corpus
+# Setup for the exercises (run it first): a chorale, at its own tempo
+from companion import exercises, load_corpus
 from companion.codecs import image
 
 ex_song = load_corpus("bach").test[0]
-ex_image = image.encode(ex_song.crop(0, 8 * ex_song.ticks_per_bar))
-print(ex_image.shape, "(channels, pitch rows, columns)")
+print(ex_song.title, ex_song.num_notes, "notes at", ex_song.tempos[0].bpm, "bpm; the codec's step:",
+      image.clip_seconds() / 192, "s")
 """, setup("ex03-setup")),
     ("markdown", """
-**Exercise 1 (2 points): find the 9.6 s.** Write `image_seconds(columns, channels, seconds_per_step)`:
-how many seconds an image holds when each channel of each column is one time step. The seed wrote
-"192 on/off pixels x 0.05 s = 9.2 s"; check which number is right.
+**Exercise 1 (2 points): which notes does a time grid keep?** The image codec samples time every
+0.05 s. Write `notes_kept(song, seconds_per_step)`: the share of the song's notes whose start *and*
+end, in seconds (`song.tick_to_seconds(tick)`), fall exactly on a multiple of `seconds_per_step`
+(allow a rounding error of 1e-6 steps). Such a note comes back from the image unchanged.
 """, None),
     ("code", """
-def image_seconds(columns, channels, seconds_per_step):
+def notes_kept(song, seconds_per_step):
     ### BEGIN SOLUTION
-    return columns * channels * seconds_per_step
+    notes = [n for t in song.tracks for n in t.notes]
+
+    def on_grid(seconds):
+        steps = seconds / seconds_per_step
+        return abs(steps - round(steps)) < 1e-6
+
+    kept = [n for n in notes if on_grid(song.tick_to_seconds(n.start)) and on_grid(song.tick_to_seconds(n.end))]
+    return len(kept) / len(notes)
     ### END SOLUTION
 
 
-print(f"64 RGB columns hold {image_seconds(64, 3, 0.05):.1f} s")
-""", solution("ex03-seconds")),
+print(f"at 0.05 s per step the image keeps {notes_kept(ex_song, 0.05):.1%} of the chorale's notes exactly")
+""", solution("ex03-kept")),
     ("code", """
-assert abs(image_seconds(64, 3, 0.05) - image.clip_seconds()) < 1e-9
-assert abs(image_seconds(64, 3, 0.05) - 9.2) > 0.3  # the seed's arithmetic slip
+for step in (0.4, 0.2, 0.1, 0.05):
+    assert abs(notes_kept(ex_song, step) - exercises.notes_kept_at_step(ex_song, step)) < 1e-12, step
 ### BEGIN HIDDEN TESTS
-assert abs(image_seconds(192, 1, 0.05) - 9.6) < 1e-9
+assert abs(notes_kept(ex_song, 0.03) - exercises.notes_kept_at_step(ex_song, 0.03)) < 1e-12
 ### END HIDDEN TESTS
-""", test("ex03-seconds-test", 2)),
+print("notes_kept agrees with companion.exercises.notes_kept_at_step")
+""", test("ex03-kept-test", 2)),
     ("markdown", """
-**Exercise 2 (3 points): unpack a column by hand.** In the packed image, time step `3 * c + k` is
-channel `k` of column `c`. Write `column_steps(img, c)`: a (pitch rows, 3) array whose column `k`
-is time step `3 * c + k`. The test compares you with the codec's `image.unpack` on every column.
+**Exercise 2 (3 points, open): does a finer grid keep buying notes?** Vary the time step over 0.4,
+0.2, 0.1, 0.05 and 0.025 s. Each halving doubles the image's width for the same music. Compute
+`kept` (your `notes_kept` for each step), plot it against the step (log scale, coarse to fine), and
+set `diminishes` to `True` or `False`: does each halving keep fewer new notes than the one before?
+(The course's rule: the last step gains less than half of what the first gained.)
 """, None),
     ("code", """
-def column_steps(img, c):
-    ### BEGIN SOLUTION
-    return img[:, :, c].T
-    ### END SOLUTION
-""", solution("ex03-unpack")),
+import matplotlib.pyplot as plt
+
+steps = [0.4, 0.2, 0.1, 0.05, 0.025]
+### BEGIN SOLUTION
+kept = [notes_kept(ex_song, s) for s in steps]
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.plot(steps, kept, marker="o")
+ax.set_xscale("log", base=2)
+ax.invert_xaxis()
+ax.set_xlabel("seconds per step (coarse -> fine)")
+ax.set_ylabel("share of notes kept exactly")
+diminishes = kept[-1] - kept[-2] < 0.5 * (kept[1] - kept[0])
+### END SOLUTION
+print([round(k, 3) for k in kept], "diminishes:", diminishes)
+""", solution("ex03-open")),
     ("code", """
-steps = image.unpack(ex_image)  # (pitch rows, 192 time steps)
-for c in range(ex_image.shape[2]):
-    assert (column_steps(ex_image, c) == steps[:, 3 * c:3 * c + 3]).all(), c
-print("every column unpacks like image.unpack")
-""", test("ex03-unpack-test", 3)),
+reference = [exercises.notes_kept_at_step(ex_song, s) for s in steps]
+assert len(kept) == len(steps) and all(abs(a - b) < 1e-12 for a, b in zip(kept, reference))
+assert isinstance(diminishes, bool) and diminishes == exercises.returns_diminish(kept)
+print("your sweep and your judgement agree with companion.exercises")
+""", test("ex03-open-test", 3)),
 ]

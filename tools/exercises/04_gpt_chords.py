@@ -10,7 +10,7 @@ CELLS = [
     ("markdown", """
 ## Exercises
 
-Two graded exercises on the chord-token vocabulary. Write your code where it says `YOUR CODE HERE`,
+Two graded exercises on the chord-token vocabulary, the second a small sweep of your own. Write your code where it says `YOUR CODE HERE`,
 then run the test cell below it.
 """, None),
     ("code", """
@@ -52,23 +52,35 @@ assert unseen_share(ex_train, ex_train) == 0.0
 print("unseen_share agrees with the reference")
 """, test("ex04-unseen-test", 3)),
     ("markdown", """
-**Exercise 2 (2 points): does the vocabulary saturate?** Write `vocabulary_size(frames)`: the number
-of distinct pitch sets in a list of pieces. The cell prints it for growing shares of the training
-split: if it kept saturating, doubling the data would add few new tokens.
+**Exercise 2 (3 points, open): does more data close the vocabulary?** Vary the training-set size:
+for the first 8, 16, 32, 64 and 128 training pieces, compute the unseen-frame share of the valid
+split (your `unseen_share`), plot it against the number of pieces (log scale), and set `diminishes`
+to `True` or `False`: does each doubling of the data remove fewer unseen frames? (The course's rule:
+the last step gains less than half of what the first gained; here lower is better.) No training is
+needed: the vocabulary is just the set of training pitch sets.
 """, None),
     ("code", """
-def vocabulary_size(frames):
-    ### BEGIN SOLUTION
-    return len({tuple(row.nonzero()[0]) for piece in frames for row in piece})
-    ### END SOLUTION
+import matplotlib.pyplot as plt
 
-
-for share in (0.125, 0.25, 0.5, 1.0):
-    pieces = ex_train[: int(len(ex_train) * share)]
-    print(f"{len(pieces):>4} pieces: {vocabulary_size(pieces):>6} pitch sets")
-""", solution("ex04-vocab")),
+sizes = [8, 16, 32, 64, 128]
+### BEGIN SOLUTION
+unseen = [unseen_share(ex_train[:n], ex_valid) for n in sizes]
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.plot(sizes, unseen, marker="o")
+ax.set_xscale("log", base=2)
+ax.set_xlabel("training pieces")
+ax.set_ylabel("unseen share of valid frames")
+diminishes = exercises.returns_diminish(unseen, higher_is_better=False)
+### END SOLUTION
+print([round(u, 4) for u in unseen], "diminishes:", diminishes)
+""", solution("ex04-open")),
     ("code", """
-assert vocabulary_size(ex_train) == len({s for piece in ex_train for s in exercises.pitch_sets(piece)})
-assert vocabulary_size(ex_train[:10]) < vocabulary_size(ex_train)
-""", test("ex04-vocab-test", 2)),
+reference = exercises.unseen_by_train_size(ex_train, ex_valid, sizes)
+assert len(unseen) == len(sizes) and all(abs(a - b) < 1e-12 for a, b in zip(unseen, reference))
+assert isinstance(diminishes, bool) and diminishes == exercises.returns_diminish(unseen, higher_is_better=False)
+### BEGIN HIDDEN TESTS
+assert all(a >= b for a, b in zip(unseen, unseen[1:]))  # more data never adds unseen frames
+### END HIDDEN TESTS
+print("your sweep and your judgement agree with companion.exercises")
+""", test("ex04-open-test", 3)),
 ]

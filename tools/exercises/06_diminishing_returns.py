@@ -10,7 +10,8 @@ CELLS = [
     ("markdown", """
 ## Exercises
 
-Two graded exercises: a conclusion is only as good as the number behind it. Write your code where it
+Two graded exercises: a conclusion is only as good as the number behind it, and a return
+diminishes where a doubling buys less than the noise. Write your code where it
 says `YOUR CODE HERE`, then run the test cell below it.
 """, None),
     ("code", """
@@ -46,28 +47,43 @@ assert gap(ex_results["bach"], "gpt-chords", "register_adherence_mean") is None
 print("gap agrees with companion.report.gaps_to_real")
 """, test("ex06-gap-test", 2)),
     ("markdown", """
-**Exercise 2 (3 points): defend a conclusion with a number.** Write `closest(results, metric)`: the
-model whose `metric` is closest to the real data's, ignoring models where it is undefined. Then
-print one sentence, built from your numbers, that says which architecture keeps the harmony of the
-jazz corpus best (`chord_tone_rate`) and by how much it misses the real music.
+**Exercise 2 (3 points, open): where does a doubling stop paying?** Read the stored size sweep of
+the event transformer (`sweep_series()["size"]`, the series labelled `gpt-events`: validation
+[NLL in nats per frame](definitions.ipynb#nll-frame) against parameters, lower is better). Take a noise floor of `noise_floor` nats
+per frame (a gain smaller than this we would not trust or pay for; vary it and watch the answer
+move). Plot the curve, compute `gain`, the NLL each step of the sweep saves, and `flat_from`, the
+first size from which the next step saves less than the noise floor (`None` if none), and set
+`diminishes` to `True` or `False` by the course's rule (the last step gains less than half of the
+first).
 """, None),
     ("code", """
-def closest(results, metric):
-    ### BEGIN SOLUTION
-    models = [row["model"] for row in results["rows"] if not row["model"].startswith("real data")]
-    defined = [(gap(results, m, metric), m) for m in models if gap(results, m, metric) is not None]
-    return min(defined)[1]
-    ### END SOLUTION
+import matplotlib.pyplot as plt
 
+from companion import exercises
+from companion.report import sweep_series
 
-model = closest(ex_results["jazz"], "chord_tone_rate")
-print(f"On jazz, {model} keeps the harmony best: its chord-tone rate misses the real music's by "
-      f"{gap(ex_results['jazz'], model, 'chord_tone_rate'):.3f}.")
-""", solution("ex06-closest")),
+ex_curve = next(c for c in sweep_series()["size"] if c["label"] == "gpt-events")
+xs, ys = ex_curve["x"], ex_curve["y"]
+noise_floor = 0.05
+### BEGIN SOLUTION
+gain = [a - b for a, b in zip(ys, ys[1:])]
+flat_from = next((x for x, g in zip(xs, gain) if g < noise_floor), None)
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.plot(xs, ys, marker="o")
+ax.set_xscale("log")
+ax.set_xlabel("parameters")
+ax.set_ylabel("valid NLL (nats/frame)")
+diminishes = gain[-1] < 0.5 * gain[0] and gain[0] > 0
+### END SOLUTION
+print("NLL saved per step:", [round(g, 3) for g in gain], "| flat from", flat_from, "| diminishes:", diminishes)
+""", solution("ex06-open")),
     ("code", """
-for corpus in ("bach", "jazz"):
-    for metric in ("chord_tone_rate", "diversity", "EB_mean"):
-        assert closest(ex_results[corpus], metric) == closest_to_real(ex_results[corpus], metric)[0], (corpus, metric)
-print("closest agrees with companion.report.closest_to_real")
-""", test("ex06-closest-test", 3)),
+assert all(abs(a - b) < 1e-9 for a, b in zip(gain, exercises.gains(ys, higher_is_better=False)))
+assert flat_from == exercises.first_flat_doubling(xs, ys, noise_floor)
+assert isinstance(diminishes, bool) and diminishes == exercises.returns_diminish(ys, higher_is_better=False)
+### BEGIN HIDDEN TESTS
+assert exercises.first_flat_doubling(xs, ys, 1e9) == xs[0]
+### END HIDDEN TESTS
+print("your gains, your flat point and your judgement agree with companion.exercises")
+""", test("ex06-open-test", 3)),
 ]
