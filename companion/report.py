@@ -38,6 +38,22 @@ def results_dir(start: Path | None = None) -> Path:
     raise DataError(f"no results/ folder above {here}: run the documented commands or use the repository")
 
 
+def header(*parts, width: int = 96) -> None:
+    """Print a result's header line (``print``'s arguments, fields separated by ``"|"``) on lines of at
+    most ``width`` characters, broken only between fields: a notebook's output area wraps a long line
+    wherever the window ends, mid-word."""
+    text = " ".join(str(p) for p in parts)
+    fields = [f.strip() for f in text.replace(" |", "|").replace("| ", "|").split("|")]
+    lines, line = [], ""
+    for field in filter(None, fields):
+        candidate = f"{line} | {field}" if line else field
+        if line and len(candidate) > width:
+            lines.append(line)
+            candidate = f"  {field}"
+        line = candidate
+    print("\n".join([*lines, line]))
+
+
 def load_results(name: str, folder: Path | None = None) -> dict:
     """``results/<name>.json`` as a dict; DataError naming the file and the command to make it."""
     path = (folder or results_dir()) / f"{name}.json"

@@ -58,3 +58,14 @@ def test_the_comparison_splits_into_two_narrow_tables_with_rounded_numbers():
         "99.2", "0.195", "12.3", "-", 498308)
     text = comparison_tables(results).data
     assert text.count("| model |") == 2 and "99.1639" not in text
+
+
+def test_header_lines_break_between_fields_only(capsys):
+    from companion.report import header
+
+    header("python -m companion.experiments.x --corpus jazz", "|", "2026-11-25", "|", "x86_64, 2 CPU cores, " * 3,
+           "| 4 min",
+           width=60)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and all(len(line) <= 70 for line in lines[:-1])
+    assert lines[0] == "python -m companion.experiments.x --corpus jazz | 2026-11-25"
