@@ -98,6 +98,32 @@ def plot_song(
     return ax
 
 
+def _compact(value: float, _pos=None) -> str:
+    """1,500 -> "1.5k", 2,000,000 -> "2M", 0.5 -> "0.5": short tick labels."""
+    for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= scale:
+            return f"{value / scale:g}{suffix}"
+    return f"{value:g}"
+
+
+def log_ticks(ax, axis: str = "x"):
+    """Readable ticks on a log-scaled axis of ``ax``: labels only at 1, 2 and 5 times the powers of
+    ten, written short ("20k", not "2x10^4"), and none on the other minor ticks, whose mathtext
+    labels ("3x10^3 4x10^3") otherwise run into each other on an axis spanning less than a decade.
+
+    Returns:
+        The Axes.
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+    target.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    target.set_major_formatter(FuncFormatter(_compact))
+    target.set_minor_formatter(NullFormatter())
+    return ax
+
+
 def markdown_table(header: list[str], rows: list[list]):
     """Rows as a Markdown table for a notebook (integers with thousands separators)."""
     from IPython.display import Markdown

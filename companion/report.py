@@ -38,6 +38,22 @@ def results_dir(start: Path | None = None) -> Path:
     raise DataError(f"no results/ folder above {here}: run the documented commands or use the repository")
 
 
+def header(*parts, width: int = 96) -> None:
+    """Print a result's header line (``print``'s arguments, fields separated by ``"|"``) on lines of at
+    most ``width`` characters, broken only between fields: a notebook's output area wraps a long line
+    wherever the window ends, mid-word."""
+    text = " ".join(str(p) for p in parts)
+    fields = [f.strip() for f in text.replace(" |", "|").replace("| ", "|").split("|")]
+    lines, line = [], ""
+    for field in filter(None, fields):
+        candidate = f"{line} | {field}" if line else field
+        if line and len(candidate) > width:
+            lines.append(line)
+            candidate = f"  {field}"
+        line = candidate
+    print("\n".join([*lines, line]))
+
+
 def load_results(name: str, folder: Path | None = None) -> dict:
     """``results/<name>.json`` as a dict; DataError naming the file and the command to make it."""
     path = (folder or results_dir()) / f"{name}.json"
@@ -71,23 +87,79 @@ def gaps_to_real(results: dict) -> dict[str, dict[str, float | None]]:
     return gaps
 
 
-def table_rows(results: dict) -> tuple[list[str], list[list]]:
-    """Header and rows for :func:`companion.plot.markdown_table` (real data first)."""
-    header = ["model", "NLL nats/frame"] + [METRICS[m][0] for m in METRICS]
-    header += ["params", "steps", "train s", "gen s / 8 bars"]
+# metric -> a column header short enough for a 1366 px window (the full labels are in METRICS)
+SHORT_LABELS = {
+    "EB_mean": "EB %",
+    "UPC_mean": "UPC",
+    "QN_mean": "QN %",
+    "DP": "DP %",
+    "TD_mean": "TD",
+    "chord_tone_rate": "chord tones",
+    "register_adherence_mean": "registers",
+    "copy_rate": "copy",
+    "diversity": "diversity",
+}
+COST_COLUMNS = ["NLL nats/frame", "params", "steps", "train s", "gen s / 8 bars"]
+
+
+def rounded(value):
+    """A table cell: ints as they are, floats to 3 significant digits (at most 2 decimals from 10
+    up, none from 100 up), None as "-"."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool) or not isinstance(value, float):
+        return value
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}" if value else "0"
+
+
+def table_rows(results: dict, columns: str = "all") -> tuple[list[str], list[list]]:
+    """Header and rows for :func:`companion.plot.markdown_table` (real data first), numbers rounded.
+
+    Args:
+        results: a ``compare-<corpus>`` result.
+        columns: ``"metrics"`` (model and the metrics of :data:`METRICS`, short headers),
+            ``"cost"`` (model, likelihood, parameters, steps, training and generation seconds) or
+            ``"all"`` (both side by side: too wide for a laptop screen; the lesson shows the two).
+    """
+    if columns not in ("all", "metrics", "cost"):
+        raise ValueError(f"columns must be 'all', 'metrics' or 'cost', not {columns!r}")
+    header = ["model"]
+    if columns in ("all", "metrics"):
+        header += [SHORT_LABELS[m] for m in METRICS]
+    if columns in ("all", "cost"):
+        header += COST_COLUMNS
     rows = []
     for row in results["rows"]:
-        nll = row.get("nll_nats_per_frame")
-        cells = [row["model"], "-" if nll is None else f"{nll:.2f} ({row.get('nll_frame', '')})"]
-        cells += ["-" if row.get(m) is None else row[m] for m in METRICS]
-        cells += [
-            row.get("parameters", "-"),
-            row.get("steps", "-"),
-            row.get("train_seconds", "-"),
-            row.get("generation_seconds_per_8_bars", "-"),
-        ]
+        cells = [row["model"]]
+        if columns in ("all", "metrics"):
+            cells += [rounded(row.get(m)) for m in METRICS]
+        if columns in ("all", "cost"):
+            nll = row.get("nll_nats_per_frame")
+            cells += [
+                "-" if nll is None else f"{nll:.2f} ({row.get('nll_frame', '')})",
+                row.get("parameters", "-"),
+                row.get("steps", "-"),
+                rounded(row.get("train_seconds", "-")),
+                rounded(row.get("generation_seconds_per_8_bars", "-")),
+            ]
         rows.append(cells)
     return header, rows
+
+
+def comparison_tables(results: dict):
+    """The comparison of one corpus as two Markdown tables that fit a 1366 px window: the metrics
+    (short headers, rounded), then what each model cost."""
+    from IPython.display import Markdown
+
+    from .plot import markdown_table
+
+    metrics, cost = (markdown_table(*table_rows(results, columns)).data for columns in ("metrics", "cost"))
+    key = "; ".join(f"*{SHORT_LABELS[m]}* {label}" for m, (label, _) in METRICS.items())
+    return Markdown(f"{metrics}\n\n{key}\n\n{cost}")
 
 
 def closest_to_real(results: dict, metric: str) -> tuple[str, float] | None:

@@ -5,6 +5,11 @@ The notebook only calls :func:`explorer`; all widget code is here. Under nbval (
 widgets render as their text repr and the first generation runs once without interaction, so the
 cell is tested end to end.
 
+Generation runs at one torch thread (:data:`GENERATE_THREADS`): on a shared or small machine (Binder
+has one CPU) torch's default thread count makes an 8-bar generation tens of times slower. While it
+runs the button is disabled and the status label says "generating..." so a second click cannot
+queue another run; ``benchmarks/bench_explorer.py`` times every shipped model.
+
 Used by notebook 06_diminishing_returns.
 """
 
@@ -12,15 +17,33 @@ from __future__ import annotations
 
 import base64
 import html
+import time
+from contextlib import contextmanager
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import torch
 from IPython.display import HTML, display
 
 from . import zoo
 from .audio import play
 from .midi import midi_bytes
 from .plot import plot_song
+
+GENERATE_THREADS = 1  # torch threads of one generation: the fastest on 1-2 shared cores
+LABEL_STYLE = {"description_width": "initial"}  # labels at their natural width, never cut
+BUSY = "generating..."
+
+
+@contextmanager
+def torch_threads(n: int):
+    """Run the body with ``torch.set_num_threads(n)``, restoring the previous count after."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def download_link(data: bytes, filename: str) -> HTML:
@@ -48,27 +71,43 @@ def explorer(default: str | None = None, *, generate_now: bool = True, sample_ra
         display(box)
         return box
     choice = widgets.Dropdown(options=sorted(shipped), value=default if default in shipped else sorted(shipped)[0],
-                              description="model:corpus", style={"description_width": "initial"})
-    seed = widgets.BoundedIntText(value=0, min=0, max=2**31 - 1, description="seed")
-    temperature = widgets.FloatSlider(value=1.0, min=0.2, max=2.0, step=0.1, description="temperature")
-    bars = widgets.IntSlider(value=4, min=1, max=16, description="bars")
+                              description="model:corpus", style=LABEL_STYLE)
+    seed = widgets.BoundedIntText(value=0, min=0, max=2**31 - 1, description="seed", style=LABEL_STYLE)
+    temperature = widgets.FloatSlider(value=1.0, min=0.2, max=2.0, step=0.1, description="temperature",
+                                      style=LABEL_STYLE)
+    bars = widgets.IntSlider(value=4, min=1, max=16, description="bars", style=LABEL_STYLE)
     button = widgets.Button(description="Generate", button_style="primary")
+    status = widgets.Label(value="")
     output = widgets.Output()
 
     def run(_=None) -> None:
-        output.clear_output(wait=True)
-        with output:
-            checkpoint = zoo.load(choice.value)
-            song = zoo.generate(checkpoint, bars=bars.value, seed=seed.value, temperature=temperature.value)
+        if button.disabled:  # a click that arrived while a generation runs
+            return
+        button.disabled = True
+        status.value = BUSY
+        start = time.perf_counter()
+        try:
+            with torch_threads(GENERATE_THREADS):
+                checkpoint = zoo.load(choice.value)
+                song = zoo.generate(checkpoint, bars=bars.value, seed=seed.value, temperature=temperature.value)
             song.title = f"{choice.value} seed {seed.value} T={temperature.value:.1f}"
-            fig, ax = plt.subplots(figsize=(9, 3))
-            plot_song(song, ax)
-            plt.show()
-            display(play(song, sample_rate=sample_rate))
-            display(download_link(midi_bytes(song), f"{choice.value.replace(':', '-')}-seed{seed.value}.mid"))
+            output.clear_output(wait=True)
+            with output:
+                fig, ax = plt.subplots(figsize=(9, 3))
+                plot_song(song, ax)
+                plt.show()
+                display(play(song, sample_rate=sample_rate))
+                display(download_link(midi_bytes(song), f"{choice.value.replace(':', '-')}-seed{seed.value}.mid"))
+            status.value = f"generated {bars.value} bars in {time.perf_counter() - start:.1f} s"
+        except Exception as exc:
+            status.value = f"failed: {type(exc).__name__}: {exc}"
+            raise
+        finally:
+            button.disabled = False
 
     button.on_click(run)
-    box = widgets.VBox([widgets.HBox([choice, seed]), widgets.HBox([temperature, bars]), button, output])
+    box = widgets.VBox([widgets.HBox([choice, seed]), widgets.HBox([temperature, bars]),
+                        widgets.HBox([button, status]), output])
     display(box)
     if generate_now:
         run()

@@ -45,3 +45,27 @@ def test_the_comparison_table_shows_the_steps_each_model_got_in_its_budget():
     by_model = {row[0]: row[steps] for row in rows}
     assert by_model["real data (test split)"] == "-"
     assert by_model["musegan-jamming"] == next(r["steps"] for r in results["rows"] if r["model"] == "musegan-jamming")
+
+
+def test_the_comparison_splits_into_two_narrow_tables_with_rounded_numbers():
+    from companion.report import comparison_tables, rounded
+
+    results = load_results("compare-bach")
+    header, rows = table_rows(results, "metrics")
+    assert len(header) <= 10 and all(len(h) <= 12 for h in header)
+    assert table_rows(results, "cost")[0][0] == "model" and len(table_rows(results, "cost")[0]) == 6
+    assert (rounded(99.1639), rounded(0.1953), rounded(12.345), rounded(None), rounded(498308)) == (
+        "99.2", "0.195", "12.3", "-", 498308)
+    text = comparison_tables(results).data
+    assert text.count("| model |") == 2 and "99.1639" not in text
+
+
+def test_header_lines_break_between_fields_only(capsys):
+    from companion.report import header
+
+    header("python -m companion.experiments.x --corpus jazz", "|", "2026-11-25", "|", "x86_64, 2 CPU cores, " * 3,
+           "| 4 min",
+           width=60)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and all(len(line) <= 70 for line in lines[:-1])
+    assert lines[0] == "python -m companion.experiments.x --corpus jazz | 2026-11-25"

@@ -66,6 +66,42 @@ class Budget:
         )
 
 
+def _notebook_bar_class():
+    """tqdm's notebook bar, subclassed so that closing it removes its output altogether, or None
+    outside a notebook kernel (where tqdm.auto picks the terminal bar)."""
+    try:
+        from tqdm.notebook import tqdm as notebook_tqdm
+    except ImportError:  # pragma: no cover - ipywidgets missing
+        return None
+    if not (isinstance(tqdm, type) and issubclass(tqdm, notebook_tqdm)):
+        return None
+
+    class NotebookBar(notebook_tqdm):
+        """A notebook bar shown through a display handle; :meth:`close` replaces that output with
+        an empty one, so a saved notebook holds no frozen ``0%| | 0/150`` text (which is what a
+        reader sees of a bar's widget in a notebook that is opened without running it)."""
+
+        def __init__(self, *args, **kwargs):
+            from IPython.display import display
+
+            super().__init__(*args, display=False, **kwargs)
+            self._handle = None if self.disable else display(self.container, display_id=True)
+            if self._handle is not None:
+                self.displayed = True
+
+        def close(self):
+            super().close()
+            handle, self._handle = getattr(self, "_handle", None), None
+            if handle is not None:
+                handle.update({"text/plain": ""}, raw=True)
+
+    return NotebookBar
+
+
 def progress(total: int | None, desc: str, initial: int = 0, disable: bool | None = None) -> tqdm:
-    """A tqdm bar (notebook-aware); lessons print it in cells nbval does not compare."""
+    """A tqdm bar (notebook-aware) that leaves nothing behind: in a terminal it is cleared
+    (``leave=False``); in a notebook its output is replaced by an empty one when it closes."""
+    notebook_bar = _notebook_bar_class()
+    if notebook_bar is not None:
+        return notebook_bar(total=total, initial=initial, desc=desc, unit="step", disable=disable, leave=False)
     return tqdm(total=total, initial=initial, desc=desc, unit="step", disable=disable, leave=False)
