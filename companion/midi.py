@@ -6,8 +6,12 @@ type 1 files that DAWs and music21 open, keeping resolution, tempo map, time sig
 labels (as ``marker`` meta events ``chord:<name>:<ticks>``).
 
 Bad input never escapes as a mido, struct or OS error: it becomes :class:`companion.MidiError` with
-the file name and the problem. Size guards come first, so a header claiming 65,535 tracks or a
-file of absurd length costs nothing.
+the file name and the problem. Guards come first, so hostile bytes cost little: only regular files
+are opened, and at most :data:`MAX_FILE_BYTES` + 1 bytes are read; a scan of the chunks and events
+(:func:`_scan`) bounds every variable-length quantity to 4 bytes and the events of a file to
+:data:`MAX_EVENTS` (the memory budget of a song: mido keeps about 0.5 KB per event) before mido
+parses anything. Meter, key and tempo are validated on read with the same limits
+:func:`write_midi` applies, so a file that reads can be written back.
 
 Used by notebooks 00_tour and 01_representing_music, and by every lesson that writes MIDI.
 """
@@ -15,7 +19,9 @@ Used by notebooks 00_tour and 01_representing_music, and by every lesson that wr
 from __future__ import annotations
 
 import io
+import math
 import os
+import stat
 import struct
 from collections import defaultdict, deque
 from pathlib import Path
@@ -30,6 +36,19 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 
 MAX_BEATS = 1_000_000
 """A note or event later than this many beats (about 4.6 hours at 60 bpm) is refused as absurd."""
+
+MAX_EVENTS = 500_000
+"""Events (notes count twice: on and off) a file may hold, all tracks together: about 250,000 notes
+and 250 MB while mido parses (real piano files hold well under 100,000)."""
+
+MAX_VLQ_BYTES = 4
+"""The standard's longest variable-length quantity (0x0FFFFFFF); longer ones are refused."""
+
+MAX_TEMPO_US = 0xFFFFFF
+"""The largest tempo a MIDI file can hold, in microseconds per beat (3.58 bpm)."""
+
+MAX_DENOMINATOR = 128
+"""Time-signature denominators are powers of two, 1..128 (read and write alike)."""
 
 DRUM_CHANNEL = 9  # "channel 10" counting from one
 
@@ -68,6 +87,117 @@ def _chunks(data: bytes, name: str) -> tuple[int, int, int]:
     return fmt, declared, division
 
 
+_CHANNEL_LENGTHS = {0x80: 2, 0x90: 2, 0xA0: 2, 0xB0: 2, 0xC0: 1, 0xD0: 1, 0xE0: 2}
+_SYSTEM_LENGTHS = {0xF1: 1, 0xF2: 2, 0xF3: 1, 0xF6: 0, 0xF8: 0, 0xFA: 0, 0xFB: 0, 0xFC: 0, 0xFE: 0}
+
+
+def _vlq(data: bytes, pos: int, end: int, name: str, track: int) -> tuple[int, int]:
+    """A variable-length quantity at ``pos`` (at most :data:`MAX_VLQ_BYTES` bytes); (value, next pos)."""
+    value = 0
+    for i in range(pos, min(pos + MAX_VLQ_BYTES, end)):
+        byte = data[i]
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value, i + 1
+    if pos + MAX_VLQ_BYTES > end:
+        raise MidiError(f"{name}: corrupt MIDI data (truncated variable-length number in track {track})")
+    raise MidiError(
+        f"{name}: corrupt MIDI data (variable-length number longer than {MAX_VLQ_BYTES} bytes in track {track})"
+    )
+
+
+def _scan(data: bytes, header_end: int, name: str, strict: bool, repairs: list[str]) -> bytes:
+    """Walk every event of every track chunk the way mido will, cheaply, so that mido never meets
+    an over-long number, a length past the chunk or more than :data:`MAX_EVENTS` events. A key
+    signature mido cannot decode (mode not 0/1, more than 7 sharps or flats) is an error, or with
+    ``strict=False`` is turned into a sequencer-specific event (the song keeps no keys) and listed
+    in ``repairs``. Returns the bytes mido should parse."""
+    patched: bytearray | None = None
+    events, pos, index = 0, header_end, -1
+    while pos + 8 <= len(data):
+        size = struct.unpack(">L", data[pos + 4 : pos + 8])[0]
+        start, end = pos + 8, min(pos + 8 + size, len(data))
+        is_track = data[pos : pos + 4] == b"MTrk"
+        pos = start + size
+        if not is_track:
+            continue
+        index += 1
+        at, status = start, None
+        while at < end:
+            _, at = _vlq(data, at, end, name, index)
+            if at >= end:
+                raise MidiError(f"{name}: corrupt MIDI data (track {index} ends inside an event)")
+            byte = data[at]
+            if byte < 0x80:
+                if status is None:
+                    raise MidiError(
+                        f"{name}: corrupt MIDI data (running status without a status byte in track {index})"
+                    )
+            else:
+                at += 1
+                if byte != 0xFF:
+                    status = byte
+            kind = byte if byte >= 0x80 else status
+            if kind == 0xFF:
+                if at >= end:
+                    raise MidiError(f"{name}: corrupt MIDI data (track {index} ends inside a meta event)")
+                meta_at, meta = at, data[at]
+                length, at = _vlq(data, at + 1, end, name, index)
+                if meta == 0x59 and not _key_ok(data[at : at + length]):
+                    if strict:
+                        raise MidiError(
+                            f"{name}: key signature {data[at : at + length].hex()} in track {index} "
+                            "is not one MIDI defines (read with strict=False to repair)"
+                        )
+                    repairs.append(f"dropped key signature {data[at : at + length].hex()} (track {index})")
+                    patched = patched if patched is not None else bytearray(data)
+                    patched[meta_at] = 0x7F  # sequencer-specific: mido keeps the bytes, the song ignores them
+                at += length
+            elif kind in (0xF0, 0xF7):
+                length, at = _vlq(data, at, end, name, index)
+                at += length
+            elif kind >= 0xF0:
+                if kind not in _SYSTEM_LENGTHS:
+                    raise MidiError(f"{name}: corrupt MIDI data (undefined status byte 0x{kind:02x} in track {index})")
+                at += _SYSTEM_LENGTHS[kind]
+            else:
+                at += _CHANNEL_LENGTHS[kind & 0xF0] - (1 if byte < 0x80 else 0)
+            events += 1
+            if events > MAX_EVENTS:
+                raise MidiError(
+                    f"{name}: more than {MAX_EVENTS:,} events (the memory budget of one song); "
+                    "split the file or reduce it"
+                )
+        if at > end:
+            raise MidiError(f"{name}: corrupt MIDI data (an event runs past the end of track {index})")
+    return bytes(patched) if patched is not None else data
+
+
+def _key_ok(payload: bytes) -> bool:
+    """A key-signature payload mido can decode: sharps (+) or flats (-) -7..7, mode 0 or 1."""
+    return len(payload) >= 2 and payload[1] in (0, 1) and (payload[0] <= 7 or payload[0] >= 256 - 7)
+
+
+def _read_file(source: PathLike, name: str) -> bytes:
+    """At most :data:`MAX_FILE_BYTES` + 1 bytes of a regular file (never a device, FIFO or folder)."""
+    try:
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise MidiError(f"{name}: cannot read file ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, pipe or socket)"
+            raise MidiError(f"{name}: {kind}, not a MIDI file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise MidiError(f"{name}: cannot read file ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    return data
+
+
 def read_midi(source: PathLike | bytes, *, strict: bool = True, repairs: list[str] | None = None) -> Song:
     """Read a standard MIDI file into a :class:`Song`.
 
@@ -88,23 +218,20 @@ def read_midi(source: PathLike | bytes, *, strict: bool = True, repairs: list[st
         name, data = "<bytes>", bytes(source)
     else:
         name = str(source)
-        try:
-            size = os.path.getsize(source)
-            if size > MAX_FILE_BYTES:
-                raise MidiError(f"{name}: {size:,} bytes is larger than the {MAX_FILE_BYTES:,}-byte limit")
-            data = Path(source).read_bytes()
-        except MidiError:
-            raise
-        except OSError as exc:
-            raise MidiError(f"{name}: cannot read file ({exc.strerror or exc})") from None
+        data = _read_file(source, name)
     if len(data) > MAX_FILE_BYTES:
-        raise MidiError(f"{name}: {len(data):,} bytes is larger than the {MAX_FILE_BYTES:,}-byte limit")
+        size = f"{len(data):,} bytes is" if isinstance(source, (bytes, bytearray)) else "more than that is"
+        raise MidiError(f"{name}: {size} larger than the {MAX_FILE_BYTES:,}-byte limit")
+    repairs = repairs if repairs is not None else []
     _chunks(data, name)
+    data = _scan(data, 8 + struct.unpack(">L", data[4:8])[0], name, strict, repairs)
     try:
         midi = mido.MidiFile(file=io.BytesIO(data), clip=False)
-    except (OSError, EOFError, ValueError, KeyError, IndexError, struct.error) as exc:
-        raise MidiError(f"{name}: corrupt MIDI data ({str(exc) or type(exc).__name__})") from None
-    return _to_song(midi, name, strict, repairs if repairs is not None else [])
+        return _to_song(midi, name, strict, repairs)
+    except MidiError:
+        raise
+    except Exception as exc:  # mido raises OSError, EOFError, ValueError, KeySignatureError ...: all bad input
+        raise MidiError(f"{name}: corrupt MIDI data ({str(exc)[:200] or type(exc).__name__})") from None
 
 
 def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -> Song:
@@ -149,8 +276,14 @@ def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -
             elif kind == "program_change":
                 programs.setdefault((index, msg.channel), msg.program)
             elif kind == "set_tempo":
+                if msg.tempo < 1:
+                    problem(f"tempo of 0 microseconds per beat (track {index}, tick {tick})")
+                    continue
                 tempos.append(Tempo(tick, _bpm(msg.tempo)))
             elif kind == "time_signature":
+                if not _meter_ok(msg.numerator, msg.denominator):
+                    problem(f"time signature {msg.numerator}/{_short(msg.denominator)} (track {index}, tick {tick})")
+                    continue
                 signatures.append(TimeSignature(tick, msg.numerator, msg.denominator))
             elif kind == "track_name" and msg.name.strip():
                 track_names.setdefault(index, msg.name.strip())
@@ -188,6 +321,24 @@ def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -
     if track_end > song.end_tick:
         song.length = track_end
     return song
+
+
+def _meter_ok(numerator: int, denominator: int) -> bool:
+    """Meters MIDI can hold and a bar can be built from: numerator 1..255, denominator a power of
+    two 1..:data:`MAX_DENOMINATOR` (the same limits on read and write)."""
+    return 1 <= numerator <= 255 and 1 <= denominator <= MAX_DENOMINATOR and denominator & (denominator - 1) == 0
+
+
+def _short(number: int) -> str:
+    return str(number) if number < 10**6 else f"2^{int(math.log2(number))}"
+
+
+def _tempo_us(bpm: float) -> int | None:
+    """Microseconds per beat of ``bpm`` as written, or None where MIDI cannot hold it."""
+    if not math.isfinite(bpm) or bpm <= 0:
+        return None
+    us = round(60_000_000 / bpm)
+    return us if 1 <= us <= MAX_TEMPO_US else None
 
 
 def _bpm(microseconds_per_beat: int) -> float:
@@ -230,7 +381,7 @@ def song_to_midifile(song: Song) -> mido.MidiFile:
             (ts.tick, 0, mido.MetaMessage("time_signature", numerator=ts.numerator, denominator=ts.denominator))
         )
     for tempo in song.tempos:
-        conductor.append((tempo.tick, 1, mido.MetaMessage("set_tempo", tempo=round(60_000_000 / tempo.bpm))))
+        conductor.append((tempo.tick, 1, mido.MetaMessage("set_tempo", tempo=_tempo_us(tempo.bpm))))
     for chord in song.chords:
         conductor.append((chord.tick, 2, mido.MetaMessage("marker", text=f"chord:{chord.name}:{chord.duration}")))
     head = [mido.MetaMessage("track_name", name=song.title or "companion")]
@@ -273,8 +424,12 @@ def _check_song(song: Song) -> None:
     if not 1 <= song.resolution <= 0x7FFF:
         raise MidiError(f"{where}: resolution {song.resolution} cannot be written (1..32767 ticks per beat)")
     for tempo in song.tempos:
-        if not 3.6 <= tempo.bpm <= 60_000_000:
-            raise MidiError(f"{where}: tempo {tempo.bpm} bpm at tick {tempo.tick} cannot be written")
+        if _tempo_us(tempo.bpm) is None:
+            raise MidiError(f"{where}: tempo {tempo.bpm} bpm at tick {tempo.tick} cannot be written (3.58 bpm or more)")
+    for ts in song.time_signatures:
+        if not _meter_ok(ts.numerator, ts.denominator):
+            raise MidiError(f"{where}: time signature {ts.numerator}/{ts.denominator} at tick {ts.tick} cannot be "
+                            f"written (numerator 1..255, denominator a power of two 1..{MAX_DENOMINATOR})")  # fmt: skip
     for track in song.tracks:
         for n in track.notes:
             if not (0 <= n.pitch <= 127 and 1 <= n.velocity <= 127 and n.start >= 0 and n.duration > 0):
