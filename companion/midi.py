@@ -29,6 +29,7 @@ from pathlib import Path
 import mido
 
 from .errors import MidiError
+from .files import write_atomically
 from .song import PITCH_CLASS_NAMES, ChordLabel, Note, Song, Tempo, TimeSignature, Track
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -446,12 +447,7 @@ def midi_bytes(song: Song) -> bytes:
 
 
 def write_midi(song: Song, path: PathLike) -> Path:
-    """Write ``song`` as a type 1 MIDI file; returns the path. Raises MidiError for notes MIDI
-    cannot hold (pitch outside 0..127, velocity outside 1..127, non-positive duration)."""
-    data = midi_bytes(song)
-    path = Path(path)
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise MidiError(f"{path}: cannot write file ({exc.strerror or exc})") from None
-    return path
+    """Write ``song`` as a type 1 MIDI file, whole or not at all (temporary file + rename); returns
+    the path. Raises MidiError for notes, tempos or meters MIDI cannot hold (pitch outside 0..127,
+    velocity outside 1..127, non-positive duration) and for a folder that is missing or read-only."""
+    return write_atomically(path, midi_bytes(song), MidiError)
