@@ -166,6 +166,7 @@ def train(
     max_seconds: float | None = None,
     show_progress: bool = True,
     command: str | None = None,
+    checkpoint_every: int | None = None,
 ) -> dict[str, Any]:
     """Train a GPT on a corpus; returns the checkpoint dict (also saved to ``out`` at every evaluation).
 
@@ -181,6 +182,7 @@ def train(
         max_seconds: also stop after this much wall time.
         show_progress: draw a progress bar.
         command: a command line to record in the checkpoint's ``train`` info (optional).
+        checkpoint_every: also save to ``out`` every this many steps between evaluations.
 
     Returns:
         The checkpoint dict (:mod:`companion.checkpoint` format) holding the best weights.
@@ -282,6 +284,7 @@ def train(
         seed=seed,
         resume=previous["optimizer"] if previous is not None else None,
         on_checkpoint=on_checkpoint,
+        checkpoint_every=checkpoint_every,
         show_progress=show_progress,
         desc=f"{model} {corpus.name}",
     )
