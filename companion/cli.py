@@ -257,6 +257,8 @@ def _train(args) -> int:
                                checkpoint_every=args.checkpoint_every)  # fmt: skip
     info = checkpoint["train"]
     print(f"{args.model} on {args.corpus}: {info.get('steps')} steps in {info.get('wall_seconds', 0):.0f} s -> {out}")
+    for skipped in info.get("skipped", []):
+        print(f"  skipped {skipped}")
     if stop.signal:
         print(f"companion: {stop.signal}: stopped at step {info.get('steps')}, saved {out} "
               "(continue with --resume)", file=sys.stderr)  # fmt: skip
