@@ -1,17 +1,18 @@
-"""MIDI bytes <-> :class:`~companion.song.Song`, with mido.
+"""MIDI bytes <-> :class:`~companion.song.Song`: read by a small bounded reader of our own (mido's
+reading rules), written with mido.
 
 Reads type 0 and type 1 files (running status, several tempo changes, note-on with velocity 0 as
 note-off, overlapping same-pitch notes matched first-in first-out, drums on channel 10) and writes
 type 1 files that DAWs and music21 open, keeping resolution, tempo map, time signatures and chord
 labels (as ``marker`` meta events ``chord:<name>:<ticks>``).
 
-Bad input never escapes as a mido, struct or OS error: it becomes :class:`companion.MidiError` with
-the file name and the problem. Guards come first, so hostile bytes cost little: only regular files
-are opened, and at most :data:`MAX_FILE_BYTES` + 1 bytes are read; a scan of the chunks and events
-(:func:`_scan`) bounds every variable-length quantity to 4 bytes and the events of a file to
-:data:`MAX_EVENTS` (the memory budget of a song: mido keeps about 0.5 KB per event) before mido
-parses anything. Meter, key and tempo are validated on read with the same limits
-:func:`write_midi` applies, so a file that reads can be written back.
+Bad input never escapes as a struct, OS or formatting error: it becomes :class:`companion.MidiError`
+with the file name and the problem. Guards come first, so hostile bytes cost little: only regular
+files are opened, and at most :data:`MAX_FILE_BYTES` + 1 bytes are read; the chunk structure is
+checked before any event, every variable-length quantity is at most 4 bytes and a file holds at most
+:data:`MAX_EVENTS` events (the memory budget of a song), counted as they are read (:func:`_tracks`).
+Meter, key and tempo are validated on read with the same limits :func:`write_midi` applies, so a
+file that reads can be written back.
 
 Used by notebooks 00_tour and 01_representing_music, and by every lesson that writes MIDI.
 """
@@ -40,7 +41,7 @@ MAX_BEATS = 1_000_000
 
 MAX_EVENTS = 500_000
 """Events (notes count twice: on and off) a file may hold, all tracks together: about 250,000 notes
-and 250 MB while mido parses (real piano files hold well under 100,000)."""
+(real piano files hold well under 100,000); the reader keeps one small tuple per event."""
 
 MAX_VLQ_BYTES = 4
 """The standard's longest variable-length quantity (0x0FFFFFFF); longer ones are refused."""
@@ -107,62 +108,56 @@ def _vlq(data: bytes, pos: int, end: int, name: str, track: int) -> tuple[int, i
     )
 
 
-def _scan(data: bytes, header_end: int, name: str, strict: bool, repairs: list[str]) -> bytes:
-    """Walk every event of every track chunk the way mido will, cheaply, so that mido never meets
-    an over-long number, a length past the chunk or more than :data:`MAX_EVENTS` events. A key
-    signature mido cannot decode (mode not 0/1, more than 7 sharps or flats) is an error, or with
-    ``strict=False`` is turned into a sequencer-specific event (the song keeps no keys) and listed
-    in ``repairs``. Returns the bytes mido should parse."""
-    patched: bytearray | None = None
-    events, pos, index = 0, header_end, -1
-    while pos + 8 <= len(data):
+def _tracks(data: bytes, header_end: int, declared: int, name: str) -> list[list[tuple]]:
+    """The events of the header's ``declared`` track chunks, read the way mido reads them (running
+    status, sysex, system and meta events), as ``(delta, status, a, b)``: for channel messages the
+    two data bytes, for meta events (status 0xFF) the type and the payload. Every variable-length
+    number is at most :data:`MAX_VLQ_BYTES` bytes, every length stays inside its chunk and a file
+    holds at most :data:`MAX_EVENTS` events, so hostile bytes cost little time and memory."""
+
+    def corrupt(reason: str) -> MidiError:
+        return MidiError(f"{name}: corrupt MIDI data ({reason} in track {index})")
+
+    tracks, events, pos = [], 0, header_end
+    for index in range(declared):
         size = struct.unpack(">L", data[pos + 4 : pos + 8])[0]
-        start, end = pos + 8, min(pos + 8 + size, len(data))
-        is_track = data[pos : pos + 4] == b"MTrk"
-        pos = start + size
-        if not is_track:
-            continue
-        index += 1
-        at, status = start, None
+        if data[pos : pos + 4] != b"MTrk":
+            raise corrupt(f"chunk {data[pos : pos + 4]!r} where a track should start")
+        at, end, status, track = pos + 8, pos + 8 + size, None, []
+        pos = end
         while at < end:
-            _, at = _vlq(data, at, end, name, index)
+            delta, at = _vlq(data, at, end, name, index)
             if at >= end:
-                raise MidiError(f"{name}: corrupt MIDI data (track {index} ends inside an event)")
+                raise corrupt("the chunk ends inside an event")
             byte = data[at]
             if byte < 0x80:
                 if status is None:
-                    raise MidiError(
-                        f"{name}: corrupt MIDI data (running status without a status byte in track {index})"
-                    )
+                    raise corrupt("running status without a status byte")
+                kind = status
             else:
-                at += 1
+                kind, at = byte, at + 1
                 if byte != 0xFF:
                     status = byte
-            kind = byte if byte >= 0x80 else status
             if kind == 0xFF:
                 if at >= end:
-                    raise MidiError(f"{name}: corrupt MIDI data (track {index} ends inside a meta event)")
-                meta_at, meta = at, data[at]
+                    raise corrupt("the chunk ends inside a meta event")
+                meta = data[at]
                 length, at = _vlq(data, at + 1, end, name, index)
-                if meta == 0x59 and not _key_ok(data[at : at + length]):
-                    if strict:
-                        raise MidiError(
-                            f"{name}: key signature {data[at : at + length].hex()} in track {index} "
-                            "is not one MIDI defines (read with strict=False to repair)"
-                        )
-                    repairs.append(f"dropped key signature {data[at : at + length].hex()} (track {index})")
-                    patched = patched if patched is not None else bytearray(data)
-                    patched[meta_at] = 0x7F  # sequencer-specific: mido keeps the bytes, the song ignores them
+                track.append((delta, 0xFF, meta, data[at : at + length]))
                 at += length
             elif kind in (0xF0, 0xF7):
-                length, at = _vlq(data, at, end, name, index)
+                length, at = _vlq(data, at + (byte < 0x80), end, name, index)
+                track.append((delta, kind, 0, 0))
                 at += length
-            elif kind >= 0xF0:
-                if kind not in _SYSTEM_LENGTHS:
-                    raise MidiError(f"{name}: corrupt MIDI data (undefined status byte 0x{kind:02x} in track {index})")
-                at += _SYSTEM_LENGTHS[kind]
             else:
-                at += _CHANNEL_LENGTHS[kind & 0xF0] - (1 if byte < 0x80 else 0)
+                if kind >= 0xF0 and kind not in _SYSTEM_LENGTHS:
+                    raise corrupt(f"undefined status byte 0x{kind:02x}")
+                count = _SYSTEM_LENGTHS[kind] if kind >= 0xF0 else _CHANNEL_LENGTHS[kind & 0xF0]
+                values = data[at : at + count]
+                at += count
+                if len(values) < count or (values and max(values) > 0x7F):
+                    raise corrupt(f"a data byte out of 0..127 or missing after status 0x{kind:02x}")
+                track.append((delta, kind, values[0] if count else 0, values[1] if count > 1 else 0))
             events += 1
             if events > MAX_EVENTS:
                 raise MidiError(
@@ -170,8 +165,9 @@ def _scan(data: bytes, header_end: int, name: str, strict: bool, repairs: list[s
                     "split the file or reduce it"
                 )
         if at > end:
-            raise MidiError(f"{name}: corrupt MIDI data (an event runs past the end of track {index})")
-    return bytes(patched) if patched is not None else data
+            raise corrupt("an event runs past the end of the chunk")
+        tracks.append(track)
+    return tracks
 
 
 def _key_ok(payload: bytes) -> bool:
@@ -223,20 +219,12 @@ def read_midi(source: PathLike | bytes, *, strict: bool = True, repairs: list[st
     if len(data) > MAX_FILE_BYTES:
         size = f"{len(data):,} bytes is" if isinstance(source, (bytes, bytearray)) else "more than that is"
         raise MidiError(f"{name}: {size} larger than the {MAX_FILE_BYTES:,}-byte limit")
-    repairs = repairs if repairs is not None else []
-    _chunks(data, name)
-    data = _scan(data, 8 + struct.unpack(">L", data[4:8])[0], name, strict, repairs)
-    try:
-        midi = mido.MidiFile(file=io.BytesIO(data), clip=False)
-        return _to_song(midi, name, strict, repairs)
-    except MidiError:
-        raise
-    except Exception as exc:  # mido raises OSError, EOFError, ValueError, KeySignatureError ...: all bad input
-        raise MidiError(f"{name}: corrupt MIDI data ({str(exc)[:200] or type(exc).__name__})") from None
+    _, declared, resolution = _chunks(data, name)
+    tracks = _tracks(data, 8 + struct.unpack(">L", data[4:8])[0], declared, name)
+    return _to_song(tracks, resolution, name, strict, repairs if repairs is not None else [])
 
 
-def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -> Song:
-    resolution = midi.ticks_per_beat
+def _to_song(midi_tracks: list[list[tuple]], resolution: int, name: str, strict: bool, repairs: list[str]) -> Song:
     max_tick = MAX_BEATS * resolution
     tempos: list[Tempo] = []
     signatures: list[TimeSignature] = []
@@ -251,45 +239,52 @@ def _to_song(midi: mido.MidiFile, name: str, strict: bool, repairs: list[str]) -
         repairs.append(text)
 
     track_end = 0
-    for index, mtrack in enumerate(midi.tracks):
+    for index, mtrack in enumerate(midi_tracks):
         tick = 0
         sounding: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
-        for msg in mtrack:
-            tick += msg.time
+        for delta, status, a, b in mtrack:
+            tick += delta
             if tick > max_tick:
                 raise MidiError(
                     f"{name}: absurd tick value {tick:,} in track {index} "
                     f"(more than {MAX_BEATS:,} beats at {resolution} ticks per beat)"
                 )
-            kind = msg.type
-            if kind == "note_on" and msg.velocity > 0:
-                sounding[(msg.channel, msg.note)].append((tick, msg.velocity))
-            elif kind in ("note_off", "note_on"):
-                queue = sounding.get((msg.channel, msg.note))
+            kind, channel = (status & 0xF0, status & 0x0F) if status < 0xF0 else (status, 0)
+            if kind == 0x90 and b > 0:
+                sounding[(channel, a)].append((tick, b))
+            elif kind in (0x80, 0x90):
+                queue = sounding.get((channel, a))
                 if not queue:
-                    problem(f"note-off without note-on (track {index}, pitch {msg.note}, tick {tick})")
+                    problem(f"note-off without note-on (track {index}, pitch {a}, tick {tick})")
                     continue
                 start, velocity = queue.popleft()
                 if tick == start:
-                    problem(f"zero-length note (track {index}, pitch {msg.note}, tick {tick})")
+                    problem(f"zero-length note (track {index}, pitch {a}, tick {tick})")
                     continue
-                notes[(index, msg.channel)].append(Note(start, msg.note, tick - start, velocity))
-            elif kind == "program_change":
-                programs.setdefault((index, msg.channel), msg.program)
-            elif kind == "set_tempo":
-                if msg.tempo < 1:
+                notes[(index, channel)].append(Note(start, a, tick - start, velocity))
+            elif kind == 0xC0:
+                programs.setdefault((index, channel), a)
+            elif kind == 0xFF and a in (0x51, 0x58) and len(b) < (3 if a == 0x51 else 2):
+                what = "tempo" if a == 0x51 else "time signature"
+                raise MidiError(f"{name}: corrupt MIDI data (a {what} of {len(b)} byte(s) in track {index})")
+            elif kind == 0xFF and a == 0x51:
+                microseconds = int.from_bytes(b[:3], "big")
+                if microseconds < 1:
                     problem(f"tempo of 0 microseconds per beat (track {index}, tick {tick})")
                     continue
-                tempos.append(Tempo(tick, _bpm(msg.tempo)))
-            elif kind == "time_signature":
-                if not _meter_ok(msg.numerator, msg.denominator):
-                    problem(f"time signature {msg.numerator}/{_short(msg.denominator)} (track {index}, tick {tick})")
+                tempos.append(Tempo(tick, _bpm(microseconds)))
+            elif kind == 0xFF and a == 0x58:
+                numerator, denominator = b[0], 2 ** b[1]
+                if not _meter_ok(numerator, denominator):
+                    problem(f"time signature {numerator}/{_short(denominator)} (track {index}, tick {tick})")
                     continue
-                signatures.append(TimeSignature(tick, msg.numerator, msg.denominator))
-            elif kind == "track_name" and msg.name.strip():
-                track_names.setdefault(index, msg.name.strip())
-            elif kind == "marker" and msg.text.startswith("chord:"):
-                chords.append(_parse_chord(msg.text, tick, name))
+                signatures.append(TimeSignature(tick, numerator, denominator))
+            elif kind == 0xFF and a == 0x59 and not _key_ok(b):
+                problem(f"key signature {b.hex()} is not one MIDI defines (track {index}, tick {tick})")
+            elif kind == 0xFF and a == 0x03 and b.decode("latin-1").strip():
+                track_names.setdefault(index, b.decode("latin-1").strip())
+            elif kind == 0xFF and a == 0x06 and b.startswith(b"chord:"):
+                chords.append(_parse_chord(b.decode("latin-1"), tick, name))
         track_end = max(track_end, tick)
         for (channel, pitch), queue in sounding.items():
             for start, velocity in queue:
