@@ -208,7 +208,7 @@ def test_300_kb_of_0xff_inside_a_track_is_refused_at_once():
         read_midi(data, strict=False)
 
 
-def test_a_song_over_the_event_budget_is_refused_before_mido_allocates(monkeypatch):
+def test_a_song_over_the_event_budget_is_refused_before_anything_large_is_allocated(monkeypatch):
     import companion.midi
 
     monkeypatch.setattr(companion.midi, "MAX_EVENTS", 1000)
@@ -251,7 +251,7 @@ def test_meters_midi_cannot_hold_are_refused_on_write(small_song, tmp_path):
         write_midi(small_song, tmp_path / "x.mid")
 
 
-def test_a_key_signature_mido_cannot_decode_is_an_error_or_a_repair():
+def test_an_undefined_key_signature_is_an_error_or_a_repair():
     data = header(0, 1) + track(b"\x00\xff\x59\x02\x00\x02" + NOTE)  # mode byte 2: neither major nor minor
     with pytest.raises(MidiError, match="key signature 0002 is not one MIDI defines"):
         read_midi(data)
