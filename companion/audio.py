@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import CodecError
+from .files import write_atomically
 from .song import Song
 
 SAMPLE_RATE = 22050
@@ -127,10 +128,9 @@ def to_wav_bytes(waveform: np.ndarray, sample_rate: int = SAMPLE_RATE) -> bytes:
 
 
 def write_wav(song: Song, path: str | os.PathLike, sample_rate: int = SAMPLE_RATE, renderer: str = "auto") -> Path:
-    """Render ``song`` and save it as a 16-bit mono WAV file; returns the path."""
-    path = Path(path)
-    path.write_bytes(to_wav_bytes(render(song, sample_rate, renderer), sample_rate))
-    return path
+    """Render ``song`` and save it as a 16-bit mono WAV file (whole or not at all); returns the path.
+    Raises CompanionError naming the file when its folder is missing or read-only."""
+    return write_atomically(path, to_wav_bytes(render(song, sample_rate, renderer), sample_rate))
 
 
 def play(song: Song, sample_rate: int = SAMPLE_RATE, renderer: str = "auto"):

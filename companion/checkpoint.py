@@ -27,11 +27,12 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from .errors import CompanionError
+
+if TYPE_CHECKING:  # torch is imported where a checkpoint is read or written, so `inspect` never pays for it
+    import torch
 
 FORMAT = "companion-checkpoint/1"
 REQUIRED = ("format", "model", "config", "codec", "state", "train")
@@ -46,6 +47,8 @@ def save_checkpoint(path: str | os.PathLike, checkpoint: dict[str, Any]) -> Path
     missing = [k for k in REQUIRED if k not in checkpoint]
     if missing:
         raise CheckpointError(f"{path}: checkpoint lacks {', '.join(missing)}")
+    import torch
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
@@ -56,15 +59,29 @@ def save_checkpoint(path: str | os.PathLike, checkpoint: dict[str, Any]) -> Path
 
 
 def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
-    """Load a checkpoint with ``weights_only=True``; raises CheckpointError naming the file."""
+    """Load a checkpoint with ``weights_only=True``; raises CheckpointError naming the file, in our own
+    words (torch's warnings and its advice to load with ``weights_only=False`` are not passed on)."""
+    import pickle
+    import warnings
+
+    import torch
+
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"{path}: no such checkpoint file")
     try:
-        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises UnpicklingError, RuntimeError, EOFError ... for bad files
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CheckpointError(f"{path}: not a loadable checkpoint ({first_line})") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        detail = str(exc).split("WeightsUnpickler error:")[-1].strip().splitlines()[0][:120] if str(exc) else ""
+        raise CheckpointError(
+            f"{path}: refused: not a companion checkpoint (the safe loader, which reads only tensors and "
+            f"plain data, stopped at: {detail or 'an unreadable pickle'})"
+        ) from None
+    except Exception as exc:  # torch raises RuntimeError, EOFError, zip errors ... for damaged files
+        first_line = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+        raise CheckpointError(f"{path}: not a loadable checkpoint (damaged or another format: {first_line})") from None
     if not isinstance(checkpoint, dict) or checkpoint.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a {FORMAT} checkpoint")
     missing = [k for k in REQUIRED if k not in checkpoint]
@@ -140,12 +157,18 @@ def write_manifest(path: str | os.PathLike, *, command: str, metrics: dict[str, 
         "metrics": metrics,
         "sha256": sha256(path),
         "bytes": path.stat().st_size,
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {_torch_version()}",
         "date": time.strftime("%Y-%m-%d"),
     }
     manifest_path = path.with_suffix(".json")
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     return manifest_path
+
+
+def _torch_version() -> str:
+    import torch
+
+    return torch.__version__
 
 
 def ship(

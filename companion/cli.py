@@ -5,9 +5,10 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
     python -m companion data CORPUS [--path P] [--seed S] [--json]
     python -m companion inspect FILE.mid [--json]
     python -m companion train MODEL --corpus C [--path P] [--steps N] [--out CKPT] [--seed S] [--split-seed K]
-                              [--resume]
+                              [--resume] [--checkpoint-every N]
     python -m companion generate CKPT [--bars N] [--seed S] [--temperature T] --out FILE.mid [--wav F] [--png F]
     python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--split-seed K] [--json]
+                                  [--strict]
     python -m companion ship CKPT.pt --corpus C [--path P] [--split-seed K] [--command "..."]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
     python -m companion student --out DIR [--notebooks DIR]
@@ -21,7 +22,11 @@ checkpoint); ``--seed`` seeds training, sampling and generation. ``--threads N``
 evaluate, demo, compare) sets torch's CPU threads; on a shared or busy machine 1 is often fastest.
 
 Exit status: 0 ok; 2 bad input, with ONE line on stderr naming the file and the problem (no
-traceback); 1 only for a bug. ``--json`` prints one JSON object on stdout and nothing else there.
+traceback); 1 only for a bug; 130 for a ``train`` stopped by SIGINT/SIGTERM, after saving its
+checkpoint (continue with ``--resume``). ``--json`` prints one JSON object on stdout and nothing
+else there. Output files are written whole or not at all (a temporary file, then a rename).
+
+``inspect`` and ``data`` never import torch (the verbs that need a model import it when they run).
 """
 
 from __future__ import annotations
@@ -81,12 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", help="checkpoint file (default: checkpoints/MODEL-CORPUS.pt)")
     train.add_argument("--seed", type=int, default=0, help="training seed (initialisation, batches)")
     train.add_argument("--resume", action="store_true", help="continue from --out if it exists")
+    train.add_argument(
+        "--checkpoint-every", type=int, metavar="N", help="save to --out every N steps (default: the model's own)"
+    )
 
     generate = verbs.add_parser("generate", help="generate music from a checkpoint", parents=[torch_options])
     generate.add_argument("checkpoint", help="a .pt file or model:corpus of a shipped checkpoint")
     generate.add_argument("--bars", type=int, default=8)
     generate.add_argument("--seed", type=int, default=0)
-    generate.add_argument("--temperature", type=float, default=1.0)
+    generate.add_argument(
+        "--temperature", type=float, default=1.0, help="sampling temperature, a number from 0.05 to 10 (default 1)"
+    )
     generate.add_argument("--out", required=True, help="the MIDI file to write")
     generate.add_argument("--wav", help="also render audio to this WAV file")
     generate.add_argument("--png", help="also draw the piano roll to this PNG file")
@@ -100,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--split", default="test", choices=("train", "valid", "test"))
     evaluate.add_argument("--seed", type=int, default=0, help="generation seed of the measured samples")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--strict", action="store_true", help="exit 2 (not just warn) when the model was trained on another corpus"
+    )
 
     ship = verbs.add_parser(
         "ship",
@@ -250,19 +263,26 @@ def _demo(args) -> int:
 def _train(args) -> int:
     from . import zoo
     from .data import load_corpus
+    from .train.interrupt import stop_on_signals
 
     out = Path(args.out or f"checkpoints/{args.model}-{args.corpus}.pt")
     corpus = load_corpus(args.corpus, path=args.path, seed=args.split_seed)
     if args.cpu_minutes is not None and not args.cpu_minutes > 0:
         raise CompanionError(f"--cpu-minutes {args.cpu_minutes}: give a positive number of minutes")
     cpu = None if args.cpu_minutes is None else 60.0 * args.cpu_minutes
-    checkpoint = zoo.train(
-        args.model, corpus, steps=args.steps, seed=args.seed, out=out, resume=args.resume, max_cpu_seconds=cpu
-    )
+    with stop_on_signals() as stop:
+        checkpoint = zoo.train(args.model, corpus, steps=args.steps, seed=args.seed, out=out, resume=args.resume,
+                               checkpoint_every=args.checkpoint_every, max_cpu_seconds=cpu)  # fmt: skip
     info = checkpoint["train"]
     used = f", {info['cpu_seconds']:.0f} CPU s" if info.get("cpu_seconds") is not None else ""
     steps, wall = info.get("steps"), info.get("wall_seconds", 0)
     print(f"{args.model} on {args.corpus}: {steps} steps in {wall:.0f} s{used} -> {out}")
+    for skipped in info.get("skipped", []):
+        print(f"  skipped {skipped}")
+    if stop.signal:
+        print(f"companion: {stop.signal}: stopped at step {info.get('steps')}, saved {out} "
+              "(continue with --resume)", file=sys.stderr)  # fmt: skip
+        return 130
     return 0
 
 
@@ -272,8 +292,10 @@ def _generate(args) -> int:
 
     if args.bars < 1 or args.bars > 512:
         raise CompanionError(f"--bars {args.bars}: choose 1..512 bars")
-    if args.temperature <= 0:
-        raise CompanionError(f"--temperature {args.temperature}: must be > 0")
+    zoo.check_temperature(args.temperature)
+    for out in filter(None, (args.out, args.wav, args.png)):
+        if not Path(out).parent.is_dir():
+            raise CompanionError(f"{out}: cannot write file (no folder {Path(out).parent})")
     song = zoo.generate(zoo.load(args.checkpoint), bars=args.bars, seed=args.seed, temperature=args.temperature)
     write_midi(song, args.out)
     written = [args.out]
@@ -296,6 +318,13 @@ def _evaluate(args) -> int:
     from .data import load_corpus
 
     checkpoint = zoo.load(args.checkpoint)
+    trained_on = checkpoint["train"].get("corpus")
+    if trained_on and trained_on != args.corpus:
+        mismatch = (f"{args.checkpoint}: trained on {trained_on}, evaluated on {args.corpus}: its likelihoods "
+                    "and unseen shares measure a corpus it never saw")  # fmt: skip
+        if args.strict:
+            raise CompanionError(mismatch)
+        print(f"companion: warning: {mismatch} (--strict makes this an error)", file=sys.stderr)
     corpus = load_corpus(args.corpus, path=args.path, seed=args.split_seed)
     result = zoo.evaluate(checkpoint, corpus, split=args.split, seed=args.seed)
     if args.json:

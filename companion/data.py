@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import CompanionError, DataError
+from .files import write_atomically
 from .song import Note, Song, Tempo, TimeSignature, Track
 
 SPLITS = ("train", "valid", "test")
@@ -213,7 +213,8 @@ def _parse_bach(limit: int | None = None) -> list[Song]:
 
 def _write_song_cache(file: Path, songs: list[Song]) -> None:
     """Store songs as one int32 note table plus JSON metadata (no pickles: loads with
-    ``allow_pickle=False``). Written atomically, so a crash leaves no half file."""
+    ``allow_pickle=False``). Written atomically, so a crash leaves no half file; a cache that cannot
+    be written (read-only or full disk) is skipped: the songs are still returned, just not cached."""
     rows = [
         (si, ti, n.start, n.pitch, n.duration, n.velocity)
         for si, s in enumerate(songs)
@@ -230,30 +231,36 @@ def _write_song_cache(file: Path, songs: list[Song]) -> None:
         }
         for s in songs
     ]
-    file.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=file.parent, suffix=".npz", delete=False) as handle:
-        np.savez(handle, notes=np.asarray(rows, dtype=np.int32).reshape(-1, 6), meta=np.array(json.dumps(meta)))
-    os.replace(handle.name, file)
+    notes = np.asarray(rows, dtype=np.int32).reshape(-1, 6)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(file, lambda temporary: np.savez(temporary, notes=notes, meta=np.array(json.dumps(meta))))
+    except (OSError, CompanionError):
+        pass  # no cache this time; the next load parses again
 
 
 def _read_song_cache(file: Path) -> list[Song] | None:
+    """The songs of a cache file, or None when it is damaged in any way (truncated, emptied,
+    inconsistent): a damaged cache is rebuilt, never trusted and never an error."""
     try:
         with np.load(file, allow_pickle=False) as archive:
             rows, meta = archive["notes"], json.loads(str(archive["meta"]))
-    except (OSError, ValueError, KeyError):
-        return None  # a damaged cache is rebuilt, not trusted
-    songs = [
-        Song(
-            tracks=[Track(name, program, bool(drum)) for name, program, drum in m["tracks"]],
-            resolution=m["resolution"],
-            tempos=[Tempo(int(t), float(b)) for t, b in m["tempos"]],
-            time_signatures=[TimeSignature(*ts) for ts in m["time_signatures"]],
-            title=m["title"],
-        )
-        for m in meta
-    ]
-    for si, ti, start, pitch, duration, velocity in rows.tolist():
-        songs[si].tracks[ti].notes.append(Note(start, pitch, duration, velocity))
+        songs = [
+            Song(
+                tracks=[Track(name, program, bool(drum)) for name, program, drum in m["tracks"]],
+                resolution=m["resolution"],
+                tempos=[Tempo(int(t), float(b)) for t, b in m["tempos"]],
+                time_signatures=[TimeSignature(*ts) for ts in m["time_signatures"]],
+                title=m["title"],
+            )
+            for m in meta
+        ]
+        for si, ti, start, pitch, duration, velocity in rows.tolist():
+            if si < 0 or ti < 0:
+                return None
+            songs[si].tracks[ti].notes.append(Note(start, pitch, duration, velocity))
+    except Exception:  # zip, npy, JSON, shape and index errors all mean the same: rebuild it
+        return None
     return songs
 
 

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 
+from .files import write_atomically
 from .song import Song, pitch_name
 
 TRACK_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
@@ -134,9 +135,12 @@ def markdown_table(header: list[str], rows: list[list]):
 
 
 def save_png(song: Song, path, **options) -> None:
-    """Draw ``song`` with :func:`plot_song` into a PNG file (the CLI's ``--png``)."""
+    """Draw ``song`` with :func:`plot_song` into a PNG file (the CLI's ``--png``), whole or not at
+    all. Raises CompanionError naming the file when its folder is missing or read-only."""
     fig, ax = plt.subplots(figsize=(11, 4))
-    plot_song(song, ax, **options)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    try:
+        plot_song(song, ax, **options)
+        fig.tight_layout()
+        write_atomically(path, lambda temporary: fig.savefig(temporary, dpi=100, format="png"))
+    finally:
+        plt.close(fig)

@@ -17,6 +17,7 @@ Used by the CLI and notebooks 02-06.
 from __future__ import annotations
 
 import importlib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -90,6 +91,29 @@ MODELS: dict[str, ModelEntry] = {
 }
 
 
+FAMILY_CHECKPOINTS: dict[str, tuple[dict[str, tuple[str, ...]], str]] = {
+    "companion.pipelines.musegan": (
+        {"config": ("model",), "codec": ("steps_per_beat", "bpm", "lowest_pitch", "resolution", "tracks")},
+        "load_generator",
+    ),
+    "companion.pipelines.imagegan": (
+        {
+            "config": ("model",),
+            "codec": ("shape", "bpm", "layout", "program", "resolution", "seconds_per_step", "threshold"),
+        },
+        "load_generator",
+    ),
+    "companion.pipelines.gpt": ({"config": ("gpt",), "codec": ()}, "load_model"),
+}
+"""Per pipeline: the ``config`` and ``codec`` keys its checkpoints must hold, and the function that
+builds the network from one (run by :func:`load`, so weights of another family fail there, naming
+the file, instead of deep inside generation)."""
+
+TEMPERATURES = (0.05, 10.0)
+"""The sampling temperatures :func:`generate` accepts (inclusive): below, sampling is argmax in all
+but name and slow; above, it is noise."""
+
+
 class ModelError(CompanionError):
     """An unknown model name, a corpus the model does not take, or a missing shipped checkpoint."""
 
@@ -130,9 +154,26 @@ def load(spec: str | Path) -> dict[str, Any]:
     """Load a checkpoint by path or ``model:corpus`` and check its model is known."""
     path = resolve(spec)
     checkpoint = load_checkpoint(path)
-    if checkpoint["model"] not in MODELS:
+    if not isinstance(checkpoint["model"], str) or checkpoint["model"] not in MODELS:
         raise CheckpointError(f"{path}: unknown model {checkpoint['model']!r}")
+    _check_family(path, checkpoint)
     return checkpoint
+
+
+def _check_family(path: Path, checkpoint: dict[str, Any]) -> None:
+    """Raise CheckpointError unless ``checkpoint`` holds what its model's pipeline reads."""
+    name = checkpoint["model"]
+    sections, builder = FAMILY_CHECKPOINTS[entry(name).pipeline]
+    for section, keys in sections.items():
+        held = checkpoint.get(section)
+        missing = [k for k in keys if k not in held] if isinstance(held, dict) else [f"{section} (not a dict)"]
+        if missing:
+            raise CheckpointError(f"{path}: not a checkpoint of {name} ({section} lacks {', '.join(missing)})")
+    try:
+        getattr(pipeline(name), builder)(checkpoint)
+    except (CompanionError, KeyError, TypeError, ValueError, RuntimeError, AttributeError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+        raise CheckpointError(f"{path}: its weights do not fit a {name} network ({reason})") from None
 
 
 def train(
@@ -145,14 +186,20 @@ def train(
     resume: bool = False,
     max_seconds: float | None = None,
     max_cpu_seconds: float | None = None,
+    checkpoint_every: int | None = None,
 ) -> dict[str, Any]:
     """Train ``name`` on ``corpus`` through its pipeline (for ``steps``, or until ``max_seconds`` of
     wall time or ``max_cpu_seconds`` of CPU time -- the GPT pipeline's recipes set one); returns the
-    checkpoint dict."""
+    checkpoint dict. ``checkpoint_every`` saves to ``out`` every this many steps (None: the
+    pipeline's own interval)."""
     model = entry(name)
     if corpus.name not in model.corpora and corpus.name != "folder":
         raise ModelError(f"{name} trains on {', '.join(model.corpora)} (or a folder), not {corpus.name}")
-    options = {"max_seconds": max_seconds}
+    if checkpoint_every is not None and checkpoint_every < 1:
+        raise ModelError(f"checkpoint interval {checkpoint_every}: choose 1 step or more")
+    options: dict[str, Any] = {"max_seconds": max_seconds}
+    if checkpoint_every is not None:
+        options["checkpoint_every"] = checkpoint_every
     if max_cpu_seconds is not None:
         if not name.startswith("gpt-"):
             raise ModelError(f"{name}: a CPU-time budget is only implemented for the GPT models so far")
@@ -168,8 +215,20 @@ def ship(path: str | Path, corpus: Corpus, *, command: str) -> Path:
     return pipeline(model).ship(path, command, corpus)
 
 
+def check_temperature(temperature: float) -> None:
+    """Raise ModelError unless ``temperature`` is a finite number within :data:`TEMPERATURES`."""
+    low, high = TEMPERATURES
+    if not (math.isfinite(temperature) and low <= temperature <= high):
+        raise ModelError(f"temperature {temperature}: choose a number from {low} to {high}")
+
+
 def generate(checkpoint: dict[str, Any], *, bars: int = 8, seed: int = 0, temperature: float = 1.0) -> Song:
-    """Generate ``bars`` bars from a loaded checkpoint; the same seed gives the same song."""
+    """Generate ``bars`` bars from a loaded checkpoint; the same seed gives the same song.
+
+    Raises:
+        ModelError: ``temperature`` is not a finite number within :data:`TEMPERATURES`.
+    """
+    check_temperature(temperature)
     return pipeline(checkpoint["model"]).generate(checkpoint, bars=bars, seed=seed, temperature=temperature)
 
 

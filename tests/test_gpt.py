@@ -261,3 +261,17 @@ def test_a_time_only_budget_draws_a_bar_without_a_step_total():
     assert Budget(500).bar_total == 500
     assert Budget(UNLIMITED_STEPS, max_seconds=90).bar_total is None  # no fake ETA over 10**9 steps
     assert Budget(UNLIMITED_STEPS, max_seconds=0).done(0)
+
+
+def test_window_nll_scores_long_sequences_in_bounded_chunks_with_the_same_numbers(monkeypatch):
+    import companion.models.gpt as gpt_module
+
+    model = tiny(vocab=300, max_len=16)
+    seq = torch.randint(0, 300, (700,)).tolist()
+    whole = model.window_nll(seq, window=16, stride=4)  # 172 windows: one chunk under the 64 MB cap
+    batches: list[int] = []
+    model.register_forward_hook(lambda module, args, output: batches.append(len(args[0])))
+    monkeypatch.setattr(gpt_module, "WINDOW_NLL_BYTES", 5 * 16 * 300 * 8)  # room for 5 windows' logits
+    chunked = model.window_nll(seq, window=16, stride=4)
+    assert max(batches) == 5 and sum(batches) == 172
+    assert torch.equal(chunked, whole)  # bit for bit in float64

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import struct
 
 import mido
 import pytest
 
-from companion import MidiError, Note, read_midi, write_midi
+from companion import MidiError, Note, Tempo, TimeSignature, read_midi, write_midi
 from companion.midi import midi_bytes
 
 
@@ -187,3 +188,94 @@ def test_oversized_files_are_refused_before_reading(tmp_path, monkeypatch):
     path.write_bytes(header(0, 1) + track(b"\x00\xff\x01\x60" + b"a" * 96))
     with pytest.raises(MidiError, match="larger than"):
         read_midi(path)
+
+
+# ---------------------------------------------------------------- hostile input (issue 13)
+NOTE = b"\x00\x90\x3c\x50" + vlq(96) + b"\x80\x3c\x00"
+
+
+def test_a_delta_time_of_2100_bytes_is_refused_as_an_overlong_number():
+    # 2,100 continuation bytes: a tick with over 4,300 digits, which Python will not even format.
+    data = header(0, 1) + track(b"\x81" * 2100 + b"\x00\x90\x3c\x50" + vlq(1) + b"\x80\x3c\x00")
+    with pytest.raises(MidiError, match="longer than 4 bytes"):
+        read_midi(data, strict=False)
+
+
+def test_300_kb_of_0xff_inside_a_track_is_refused_at_once():
+    # A meta event whose length is 300,000 bytes of 0xFF: mido would read that number in quadratic time.
+    data = header(0, 1) + track(NOTE + b"\x00\xff" + b"\xff" * 300_000)
+    with pytest.raises(MidiError, match="longer than 4 bytes"):
+        read_midi(data, strict=False)
+
+
+def test_a_song_over_the_event_budget_is_refused_before_anything_large_is_allocated(monkeypatch):
+    import companion.midi
+
+    monkeypatch.setattr(companion.midi, "MAX_EVENTS", 1000)
+    with pytest.raises(MidiError, match="more than 1,000 events"):
+        read_midi(header(0, 1) + track(NOTE * 600))
+    assert read_midi(header(0, 1) + track(NOTE * 400)).num_notes == 400
+
+
+def test_devices_fifos_and_folders_are_refused_without_reading(tmp_path):
+    import os
+
+    with pytest.raises(MidiError, match="/dev/zero: not a regular file"):
+        read_midi("/dev/zero")
+    fifo = tmp_path / "f.mid"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    with pytest.raises(MidiError, match="f.mid: not a regular file"):
+        read_midi(fifo)
+    with pytest.raises(MidiError, match="a folder"):
+        read_midi(tmp_path)
+
+
+def time_signature(numerator: int, power: int) -> bytes:
+    return b"\x00\xff\x58\x04" + bytes([numerator, power, 24, 8])
+
+
+@pytest.mark.parametrize("meter, shown", [(time_signature(0, 2), "0/4"), (time_signature(4, 255), "4/2^255")])
+def test_impossible_meters_are_refused_or_dropped(meter, shown):
+    data = header(0, 1) + track(meter + NOTE)
+    with pytest.raises(MidiError, match=re.escape(f"time signature {shown}")):
+        read_midi(data)
+    repairs: list[str] = []
+    song = read_midi(data, strict=False, repairs=repairs)
+    assert song.time_signatures == [TimeSignature(0, 4, 4)] and song.ticks_per_bar == 4 * 96
+    assert repairs == [f"time signature {shown} (track 0, tick 0)"]
+
+
+def test_meters_midi_cannot_hold_are_refused_on_write(small_song, tmp_path):
+    small_song.time_signatures = [TimeSignature(0, 3, 6)]
+    with pytest.raises(MidiError, match="time signature 3/6"):
+        write_midi(small_song, tmp_path / "x.mid")
+
+
+def test_an_undefined_key_signature_is_an_error_or_a_repair():
+    data = header(0, 1) + track(b"\x00\xff\x59\x02\x00\x02" + NOTE)  # mode byte 2: neither major nor minor
+    with pytest.raises(MidiError, match="key signature 0002 is not one MIDI defines"):
+        read_midi(data)
+    repairs: list[str] = []
+    assert read_midi(data, strict=False, repairs=repairs).num_notes == 1
+    assert repairs == ["key signature 0002 is not one MIDI defines (track 0, tick 0)"]
+
+
+def test_a_meta_event_too_short_for_its_kind_is_corrupt_data():
+    short_tempo = header(0, 1) + track(b"\x00\xff\x51\x01\x07" + NOTE)  # 1 byte where mido needs 3
+    with pytest.raises(MidiError, match=r"<bytes>: corrupt MIDI data \(a tempo of 1 byte\(s\) in track 0\)"):
+        read_midi(short_tempo, strict=False)
+
+
+def test_the_slowest_tempo_a_file_can_hold_reads_and_writes_back(tmp_path):
+    song = read_midi(header(0, 1) + track(b"\x00" + tempo(0xFFFFFF) + NOTE))
+    assert song.tempos[0].bpm == pytest.approx(3.5763, abs=1e-4)
+    path = write_midi(song, tmp_path / "slow.mid")
+    assert [m.tempo for m in mido.MidiFile(path).tracks[0] if m.type == "set_tempo"] == [0xFFFFFF]
+    assert read_midi(path).tempos == song.tempos
+
+
+def test_tempos_a_file_cannot_hold_are_refused_on_write(small_song, tmp_path):
+    for bpm in (3.5, float("nan"), 0.0, 1e9):
+        small_song.tempos = [Tempo(0, bpm)]
+        with pytest.raises(MidiError, match="cannot be written"):
+            write_midi(small_song, tmp_path / "x.mid")

@@ -6,9 +6,32 @@
 * :mod:`.chords` -- one token per frame, the set of sounding pitches: "GPT3-music" (lesson 04).
 * :mod:`.events` -- REMI-like event tokens that keep chords and octaves (lesson 05).
 
-Only :mod:`.pianoroll` is imported here; import the others by name.
+Only :mod:`.pianoroll` is imported here; import the others by name. :func:`encodable` is how every
+training pipeline leaves out (and lists) the songs of a corpus a codec refuses.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from ..errors import CodecError
+from ..song import Song
 from . import pianoroll
 
-__all__ = ["pianoroll"]
+__all__ = ["encodable", "pianoroll"]
+
+T = TypeVar("T")
+
+
+def encodable(songs: Iterable[Song], encode: Callable[[Song], T], skipped: list[str]) -> list[tuple[Song, T]]:
+    """``(song, encode(song))`` for every song ``encode`` accepts; each song it refuses with a
+    :class:`~companion.errors.CodecError` is left out and described in ``skipped`` (one line: the
+    codec's message, which names the song), so one odd file never aborts a whole training run."""
+    kept = []
+    for song in songs:
+        try:
+            kept.append((song, encode(song)))
+        except CodecError as exc:
+            skipped.append(str(exc))
+    return kept

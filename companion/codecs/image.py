@@ -30,12 +30,14 @@ Used by notebook 03_image_gan and by :mod:`companion.pipelines.imagegan`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import numpy as np
 
 from ..errors import CodecError
 from ..song import Note, Song, Tempo, TimeSignature, Track
+from .pianoroll import MAX_CELLS
 
 SECONDS_PER_STEP = 0.05
 """One sub-pixel (one channel of one RGB pixel) is a twentieth of a second."""
@@ -142,6 +144,11 @@ def encode_steps(
     length = int(table[:, 1].max(initial=0)) if num_steps is None else num_steps
     if length < 0:
         raise CodecError(f"{song.title or 'song'}: num_steps {num_steps} is negative")
+    if NUM_ROWS * length > MAX_CELLS:
+        raise CodecError(
+            f"{song.title or 'song'}: {length * SECONDS_PER_STEP:,.0f} s is {NUM_ROWS * length:,} cells of image "
+            f"roll, over the {MAX_CELLS:,}-cell cap"
+        )
     roll = np.zeros((NUM_ROWS, length), dtype=bool)
     starts, ends = table[:, 0], np.minimum(table[:, 1], length)
     keep = starts < length
@@ -243,6 +250,11 @@ def windows(
     starts = list(range(0, max(last, -1) + 1, hop)) if length else []
     if not starts:
         return np.zeros((0, *LAYOUTS[layout]), dtype=np.float32)
+    if len(starts) * 4 * math.prod(LAYOUTS[layout]) > MAX_CELLS:  # float32 images: 4 bytes a cell
+        raise CodecError(
+            f"{song.title or 'song'}: {len(starts):,} windows of {STEPS} steps every {hop} would need "
+            f"{len(starts) * 4 * math.prod(LAYOUTS[layout]):,} bytes, over the {MAX_CELLS:,}-byte cap"
+        )
     padded = np.zeros((NUM_ROWS, starts[-1] + STEPS), dtype=bool)
     padded[:, : min(length, padded.shape[1])] = roll[:, : padded.shape[1]]
     return np.stack([pack(padded[:, s : s + STEPS], layout) for s in starts])

@@ -29,6 +29,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+WINDOW_NLL_BYTES = 64 * 1024 * 1024
+"""The most float64 logits :meth:`GPT.window_nll` holds at once (windows are scored in chunks)."""
+
 
 @dataclass
 class GPTConfig:
@@ -215,8 +218,10 @@ class GPT(nn.Module):
             starts = list(range(0, n - window, stride)) + [n - window]
         width = min(window, n)
         batch = torch.stack([ids[s : s + width] for s in starts])
-        logp = torch.log_softmax(self(batch).double(), dim=-1)
-        picked = -logp[:, :-1].gather(2, batch[:, 1:, None]).squeeze(2)  # (windows, width - 1)
+        # Windows go through in chunks whose float64 logits stay within WINDOW_NLL_BYTES, so a long
+        # validation split costs a bounded amount of memory, not (windows x width x vocab) at once.
+        rows = max(1, WINDOW_NLL_BYTES // (width * self.config.vocab_size * 8))
+        picked = torch.cat([self._picked_nll(batch[i : i + rows]) for i in range(0, len(batch), rows)])
         out = torch.empty(n - 1, dtype=torch.float64)
         done = 0  # tokens 1..done are scored
         for row, s in enumerate(starts):
@@ -226,6 +231,11 @@ class GPT(nn.Module):
                 out[first - 1 : last] = picked[row, first - s - 1 : last - s]
                 done = last
         return out
+
+    def _picked_nll(self, batch: torch.Tensor) -> torch.Tensor:
+        """NLL (float64) of each token of ``batch`` (windows, width) but the first, given the ones before it."""
+        logp = torch.log_softmax(self(batch).double(), dim=-1)
+        return -logp[:, :-1].gather(2, batch[:, 1:, None]).squeeze(2)  # (windows, width - 1)
 
     @torch.no_grad()
     def generate(

@@ -35,10 +35,11 @@ import numpy as np
 import torch
 
 from ..checkpoint import FORMAT, CheckpointError, resumable, save_checkpoint
+from ..codecs import encodable
 from ..codecs.tokens import MODELS as CODEC_MODELS
 from ..codecs.tokens import TokenCodec, codec_class, codec_for, codec_from_dict
 from ..data import Corpus
-from ..errors import CompanionError
+from ..errors import CodecError, CompanionError
 from ..likelihood import frame_nll, sequence_nll
 from ..models.gpt import GPT, GPTConfig
 from ..song import Song
@@ -172,12 +173,16 @@ def _transpose_frames(frames: np.ndarray, semitones: int) -> np.ndarray | None:
     return np.roll(frames, semitones, axis=1)
 
 
-def training_data(codec: TokenCodec, corpus: Corpus, *, augment_transpose: int = 0, fit: bool = True):
+def training_data(
+    codec: TokenCodec, corpus: Corpus, *, augment_transpose: int = 0, fit: bool = True, skipped: list | None = None
+):
     """Fit ``codec`` on the train split (unless ``fit=False``) and encode train and valid.
 
     Args:
         augment_transpose: also train on every piece transposed by -k..+k semitones (pieces that would
             leave the pitch range are skipped); the codec is fitted on the augmented train split.
+        skipped: receives one line per song the codec refuses (another meter, too long ...): those
+            songs are left out, not fatal.
 
     Returns:
         ``(train_sequences, valid_sequences)``, lists of token lists.
@@ -192,9 +197,16 @@ def training_data(codec: TokenCodec, corpus: Corpus, *, augment_transpose: int =
         return [codec.encode_frames(f)[0] for f in train], [codec.encode_frames(f)[0] for f in corpus.frames["valid"]]
     train_songs = [song.transpose(s) if s else song for song in corpus.train for s in shifts]
     train_songs = [s for s in train_songs if all(0 <= n.pitch <= 127 for t in s.tracks for n in t.notes)]
+    skipped = skipped if skipped is not None else []
     if fit:
-        codec.fit(train_songs)
-    return [codec.encode(s) for s in train_songs], [codec.encode(s) for s in corpus.valid]
+        try:
+            codec.fit(train_songs)
+        except CodecError:  # some song the codec cannot fit on: leave out each one it refuses alone
+            train_songs = [song for song, _ in encodable(train_songs, lambda s: copy.deepcopy(codec).fit([s]), skipped)]
+            codec.fit(train_songs)
+    return [t for _, t in encodable(train_songs, codec.encode, skipped)], [
+        t for _, t in encodable(corpus.valid, codec.encode, skipped)
+    ]
 
 
 # ---------------------------------------------------------------------- train
@@ -212,6 +224,7 @@ def train(
     show_progress: bool = True,
     command: str | None = None,
     recipe: str | Path | None = "auto",
+    checkpoint_every: int | None = None,
 ) -> dict[str, Any]:
     """Train a GPT on a corpus; returns the checkpoint dict (also saved to ``out`` at every evaluation).
 
@@ -231,6 +244,7 @@ def train(
         command: a command line to record in the checkpoint's ``train`` info (optional).
         recipe: which settings ``config`` is merged over (:func:`recipe_file`): ``"auto"``, the model's
             recipe file on a polyphonic benchmark; ``None``, :data:`DEFAULTS`.
+        checkpoint_every: also save to ``out`` every this many steps between evaluations.
 
     Returns:
         The checkpoint dict (:mod:`companion.checkpoint` format) holding the best weights.
@@ -249,14 +263,17 @@ def train(
         settings = _merge(settings, {"gpt": previous["config"]["gpt"], "lm": previous["config"]["lm"],
                                      "augment_transpose": previous["train"].get("augment_transpose", 0)})  # fmt: skip
     seed_everything(seed)
+    skipped: list[str] = []
     if previous is not None:
         codec = codec_from_dict(previous["codec"])
         train_seqs, valid_seqs = training_data(
-            codec, corpus, augment_transpose=settings.get("augment_transpose", 0), fit=False
+            codec, corpus, augment_transpose=settings.get("augment_transpose", 0), fit=False, skipped=skipped
         )
     else:
         codec = codec_for(model, **settings.get("codec", {}))
-        train_seqs, valid_seqs = training_data(codec, corpus, augment_transpose=settings.get("augment_transpose", 0))
+        train_seqs, valid_seqs = training_data(
+            codec, corpus, augment_transpose=settings.get("augment_transpose", 0), skipped=skipped
+        )
     gpt_config = GPTConfig(
         vocab_size=codec.vocab_size, **{k: v for k, v in settings["gpt"].items() if k != "vocab_size"}
     )
@@ -279,6 +296,7 @@ def train(
         "parameters": net.num_parameters(),
         "command": command,
         "torch_threads": torch.get_num_threads(),
+        **({"skipped": skipped} if skipped else {}),
     }
 
     def build(state: dict) -> dict:
@@ -338,6 +356,7 @@ def train(
         seed=seed,
         resume=previous["optimizer"] if previous is not None else None,
         on_checkpoint=on_checkpoint,
+        checkpoint_every=checkpoint_every,
         show_progress=show_progress,
         desc=f"{model} {corpus.name}",
     )

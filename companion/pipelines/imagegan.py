@@ -41,7 +41,7 @@ import numpy as np
 import torch
 
 from ..checkpoint import FORMAT, resumable, save_checkpoint
-from ..codecs import image
+from ..codecs import encodable, image
 from ..data import Corpus
 from ..errors import CompanionError
 from ..models.imagegan import ImageCritic, ImageGANConfig, ImageGenerator, build, count_parameters
@@ -86,9 +86,16 @@ def song_clips(song: Song, *, layout: str = "rgb", drums: bool = True, hop: int 
     return clips
 
 
-def corpus_clips(songs: list[Song], *, layout: str = "rgb", drums: bool = True, hop: int = image.STEPS) -> np.ndarray:
-    """:func:`song_clips` of every song, stacked: uint8 (N, C, 96, W) of 0s and 1s."""
-    parts = [song_clips(s, layout=layout, drums=drums, hop=hop).astype(np.uint8) for s in songs]
+def corpus_clips(songs: list[Song], *, layout: str = "rgb", drums: bool = True, hop: int = image.STEPS,
+                 skipped: list[str] | None = None) -> np.ndarray:  # fmt: skip
+    """:func:`song_clips` of every song, stacked: uint8 (N, C, 96, W) of 0s and 1s. A song the codec
+    refuses (too long for its memory cap, a tempo off its grid ...) is left out and described in
+    ``skipped``."""
+
+    def clips(song: Song) -> np.ndarray:
+        return song_clips(song, layout=layout, drums=drums, hop=hop).astype(np.uint8)
+
+    parts = [p for _, p in encodable(songs, clips, skipped if skipped is not None else [])]
     parts = [p for p in parts if len(p)]
     if not parts:
         raise PipelineError(f"no 9.6 s clip with notes among {len(songs)} songs")
@@ -244,7 +251,8 @@ def _train(
         net_config = model_config(layout, **(config or {}))
         gan_settings = gan_config(loss, **(gan or {}))
     seed_everything(seed)
-    clips = torch.from_numpy(corpus_clips(corpus.train, layout=layout, drums=drums, hop=hop))
+    skipped: list[str] = []
+    clips = torch.from_numpy(corpus_clips(corpus.train, layout=layout, drums=drums, hop=hop, skipped=skipped))
     generator, critic = build(net_config)
     batches = RandomBatches(_sampler(clips), batch_size, seed=seed + 1)
 
@@ -263,6 +271,7 @@ def _train(
         "train_clips": len(clips),
         "train_songs": len(corpus.train),
         "pixels_on": round(float(clips.float().mean()), 5),
+        **({"skipped": skipped} if skipped else {}),
         "parameters": {"generator": count_parameters(generator), "critic": count_parameters(critic)},
         "torch_threads": torch.get_num_threads(),
     }

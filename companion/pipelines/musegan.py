@@ -52,7 +52,7 @@ import torch
 from ..checkpoint import FORMAT, resumable, save_checkpoint
 from ..codecs import pianoroll
 from ..data import Corpus, registers_for
-from ..errors import CompanionError
+from ..errors import CodecError, CompanionError
 from ..models.musegan import MuseGANConfig, MuseGANGenerator, build, count_parameters
 from ..song import Song, Tempo, TimeSignature, Track
 from ..train import Budget, seed_everything
@@ -126,11 +126,16 @@ class Phrases:
             num_bars = song.num_bars if max_bars is None else min(song.num_bars, max_bars - bar)
             if num_bars <= 0:
                 break
-            song, lost = _inside_window(song)
+            inside, lost = _inside_window(song)
+            try:
+                roll = pianoroll.encode(
+                    inside, STEPS_PER_BEAT, LOWEST_PITCH, PITCHES, quantize=True, num_steps=num_bars * STEPS_PER_BAR
+                )
+            except CodecError as exc:  # too long for the roll's memory cap ...: left out, not fatal
+                skipped.append(f"{song.title} ({exc})")
+                continue
+            song = inside
             dropped += lost
-            roll = pianoroll.encode(
-                song, STEPS_PER_BEAT, LOWEST_PITCH, PITCHES, quantize=True, num_steps=num_bars * STEPS_PER_BAR
-            )
             rolls.append(torch.from_numpy(roll.active).view(len(self.tracks), num_bars, STEPS_PER_BAR, PITCHES))
             starts.extend(range(bar, bar + num_bars - BARS + 1))
             bar += num_bars
@@ -287,6 +292,7 @@ def train(
         "train_bars": phrases.bars,
         "train_phrases": len(phrases.starts),
         "skipped_songs": len(phrases.skipped),
+        **({"skipped": phrases.skipped} if phrases.skipped else {}),
         "dropped_notes": phrases.dropped_notes,
         "parameters": {"generator": count_parameters(generator), "critic": count_parameters(critic)},
         "torch_threads": torch.get_num_threads(),

@@ -35,7 +35,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import Budget, progress
+from . import Budget, interrupt, progress
 
 LOSSES = ("wgan-gp", "gan")
 
@@ -272,7 +272,7 @@ class GANTrainer:
         started = time.perf_counter()
         counted = started
         try:
-            while not budget.done(self.step):
+            while not budget.done(self.step) and not interrupt.requested():
                 record = self.train_step()
                 bar.update(1)
                 if self.step % 10 == 0:

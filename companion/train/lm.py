@@ -37,7 +37,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..errors import CompanionError
-from . import Budget, progress
+from . import Budget, interrupt, progress
 
 
 @dataclass
@@ -366,7 +366,7 @@ def _train(model, train, valid, config, budget, pad_id, unk_id, rare_ids, seed, 
     bar = progress(budget.bar_total, desc, initial=step, disable=not show)
     running, running_n, stopped = 0.0, 0, False
     per_rank = config.batch_size // world
-    while not budget.done(step):
+    while not budget.done(step) and not interrupt.requested():
         lr = learning_rate(step, budget.steps, config)
         for group in optimizer.param_groups:
             group["lr"] = lr
