@@ -8,6 +8,7 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
                               [--resume]
     python -m companion generate CKPT [--bars N] [--seed S] [--temperature T] --out FILE.mid [--wav F] [--png F]
     python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--split-seed K] [--json]
+                                 [--excerpts N]
     python -m companion ship CKPT.pt --corpus C [--path P] [--split-seed K] [--command "..."]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
     python -m companion student --out DIR [--notebooks DIR]
@@ -93,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--split", default="test", choices=("train", "valid", "test"))
     evaluate.add_argument("--seed", type=int, default=0, help="generation seed of the measured samples")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--excerpts", type=int, default=100, help="generated 8-bar excerpts the yardstick measures (0: no yardstick)"
+    )
 
     ship = verbs.add_parser(
         "ship",
@@ -275,7 +279,9 @@ def _evaluate(args) -> int:
 
     checkpoint = zoo.load(args.checkpoint)
     corpus = load_corpus(args.corpus, path=args.path, seed=args.split_seed)
-    result = zoo.evaluate(checkpoint, corpus, split=args.split, seed=args.seed)
+    if args.excerpts < 0:
+        raise CompanionError(f"--excerpts {args.excerpts}: must be >= 0")
+    result = zoo.evaluate(checkpoint, corpus, split=args.split, seed=args.seed, excerpts=args.excerpts)
     if args.json:
         print(json.dumps(result))
         return 0
