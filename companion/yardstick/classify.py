@@ -140,6 +140,30 @@ def feature_test(
     return _summary(correct, groups, seed)
 
 
+class _Adam:
+    """Adam with L2 weight decay (as ``torch.optim.Adam(lr, weight_decay)``), written out: the first
+    ``torch.optim`` optimiser of a process imports torch's compiler stack, seconds of CPU for a
+    network that trains in one."""
+
+    def __init__(self, params: list[torch.Tensor], lr: float = 3e-3, weight_decay: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):  # fmt: skip
+        self.params, self.lr, self.decay, self.betas, self.eps = params, lr, weight_decay, betas, eps
+        self.m = [torch.zeros_like(p) for p in params]
+        self.v = [torch.zeros_like(p) for p in params]
+        self.t = 0
+
+    @torch.no_grad()
+    def step(self) -> None:
+        self.t += 1
+        b1, b2 = self.betas
+        for p, m, v in zip(self.params, self.m, self.v):
+            g = p.grad + self.decay * p
+            m.mul_(b1).add_(g, alpha=1 - b1)
+            v.mul_(b2).addcmul_(g, g, value=1 - b2)
+            denom = (v / (1 - b2**self.t)).sqrt_().add_(self.eps)
+            p.addcdiv_(m, denom, value=-self.lr / (1 - b1**self.t))
+
+
 class RollNet(nn.Module):
     """The roll classifier (module docstring)."""
 
@@ -186,7 +210,7 @@ def roll_test(
             continue
         torch.manual_seed(seed * 1000 + f)
         net = RollNet(x.shape[1])
-        opt = torch.optim.Adam(net.parameters(), lr=3e-3, weight_decay=1e-3)
+        opt = _Adam(list(net.parameters()))
         weight = torch.from_numpy(_balance(y[~test].numpy())).float()
         loss_fn = nn.BCEWithLogitsLoss(weight=weight)
         started = time.process_time()
@@ -195,7 +219,7 @@ def roll_test(
             if cpu_seconds is not None and time.process_time() - started > cpu_seconds:
                 hit = True
                 break
-            opt.zero_grad()
+            net.zero_grad()
             loss_fn(net(x[~test]), y[~test]).backward()
             opt.step()
             done += 1

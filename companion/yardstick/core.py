@@ -14,7 +14,15 @@ import numpy as np
 from .. import metrics
 from ..song import Note, Song, Track
 from . import classify, distances
-from .features import coarse_roll, cut, feature_table, feature_vector, sample_excerpts, tune_families
+from .features import (
+    coarse_roll,
+    cut,
+    excerpt_windows,
+    feature_table,
+    feature_vector,
+    sample_excerpts,
+    tune_families,
+)
 
 OWN_GROUP = 1_000_000
 """Group ids of the classifier split: a real excerpt's group is its piece's tune family
@@ -128,10 +136,16 @@ def baselines(
 ) -> dict[str, ExcerptSet]:
     """The three baselines, ``n`` excerpts of ``bars`` bars each: ``random`` (:func:`random_notes`),
     ``shuffled`` (:func:`shuffled_bars`) and ``copy`` -- real training excerpts copied verbatim (windows
-    outside ``exclude``, the reference's own windows), a perfect distribution with copy rate 1.0.
+    outside ``exclude``, the reference's own windows, and outside the reference's pieces where enough
+    other pieces remain), a perfect distribution with copy rate 1.0.
     ``families``: the classifier group of each training song (default :func:`tune_families`)."""
     families = np.asarray(tune_families(real_train) if families is None else families)
     rng = np.random.default_rng([seed, 7])
+    if exclude:  # whole pieces of the reference left out where enough others remain (no mixed groups)
+        used = {i for i, _ in exclude}
+        pieces = {w for w in excerpt_windows(real_train, bars) if w[0] in used}
+        if len(excerpt_windows(real_train, bars)) - len(pieces) >= n:
+            exclude = exclude | pieces
     copies, copy_groups, copy_windows = sample_excerpts(real_train, n, bars, rng, exclude=exclude)
     rand = random_notes(real_train, n, bars, rng)
     shuf = shuffled_bars(real_train, n, bars, rng)
