@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -148,3 +149,15 @@ def test_features_of_a_known_excerpt(small_song):
     assert table["pitch_range"][0, 0] == 77 - 36
     assert table["pitch_class_histogram"][0].sum() == pytest.approx(1.0)
     assert table["pitch_class_transition_matrix"][0].sum() == pytest.approx(1.0)
+
+
+def test_per_track_overlap_sees_one_part_moved(two_draws):
+    a, _, _, _ = two_draws
+    moved = []
+    for song in a:
+        tracks = [t if t.name != "bass" else replace(t, notes=[replace(n, pitch=n.pitch + 24) for n in t.notes])
+                  for t in song.tracks]  # fmt: skip
+        moved.append(song.copy(tracks=tracks))
+    result = yardstick.per_track_overlap(a, moved)
+    assert "drums" not in result and result["melody"]["mean_oa"] > 0.95
+    assert result["bass"]["features"]["mean_pitch"]["oa"] < 0.3

@@ -43,7 +43,8 @@ JSON keys of :func:`measure`'s result:
   ``frechet``: ``value``, ``ci``, ``dims``, ``boots``;
   ``table`` (:func:`companion.metrics.corpus_metrics`, recognised chords, no copy rate),
   ``copy_rate``, ``copy_rate_ci``, ``chord_tone_rate``, ``chord_tone_rate_ci`` and, where the corpus
-  has labels, ``chord_tone_rate_ground_truth`` (+ ``_ci``).
+  has labels, ``chord_tone_rate_ground_truth`` (+ ``_ci``); with ``per_track=True`` also
+  ``overlap_per_track`` (track name -> the ``overlap`` dict of that track alone, no interval).
 * ``nll`` -- as given (None when the model defines none).
 * ``guaranteed`` -- names of figures the representation guarantees (not findings).
 * ``chance`` -- the random baseline's chord-tone rates and copy rate: the chance levels.
@@ -59,7 +60,17 @@ Used by notebooks 02_musegan, 03_image_gan, 04_gpt_chords, 05_event_tokens and
 
 from __future__ import annotations
 
-from .core import HEADLINE, CopyIndex, ExcerptSet, baselines, measure, plain, random_notes, shuffled_bars
+from .core import (
+    HEADLINE,
+    CopyIndex,
+    ExcerptSet,
+    baselines,
+    measure,
+    per_track_overlap,
+    plain,
+    random_notes,
+    shuffled_bars,
+)
 from .features import FEATURES, coarse_roll, excerpt_features, feature_table, feature_vector
 from .models import for_checkpoint, generate_excerpts, guaranteed_for
 
@@ -77,6 +88,7 @@ __all__ = [
     "generate_excerpts",
     "guaranteed_for",
     "measure",
+    "per_track_overlap",
     "plain",
     "random_notes",
     "shuffled_bars",

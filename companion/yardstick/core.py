@@ -284,6 +284,24 @@ def _against(
     }
 
 
+def _only(songs: Sequence[Song], name: str) -> list[Song]:
+    return [s.copy(tracks=[t for t in s.tracks if t.name == name]) for s in songs]
+
+
+def per_track_overlap(reference: Sequence[Song], candidate: Sequence[Song], *, seed: int = 0, boots: int = 0) -> dict:
+    """Track name -> :func:`companion.yardstick.distances.overlap` of that track alone, for every pitched
+    track name both sets have (a model that writes the corpus's parts: MuseGAN, gpt-events)."""
+    names = [t.name for t in reference[0].tracks if not t.is_drum] if reference else []
+    theirs = {t.name for s in candidate for t in s.tracks if not t.is_drum}
+    return {
+        name: distances.overlap(
+            feature_table(_only(reference, name)), feature_table(_only(candidate, name)), seed=seed, boots=boots
+        )  # fmt: skip
+        for name in names
+        if name in theirs
+    }
+
+
 def _headline(sets: dict[str, dict]) -> dict:
     """The headline figure of every set: the feature classifier's held-out accuracy and interval
     (group bootstrap)."""
@@ -311,6 +329,7 @@ def measure(
     roll_steps: int = classify.ROLL_STEPS,
     roll_cpu_seconds: float | None = classify.ROLL_CPU_SECONDS,
     with_baselines: bool = True,
+    per_track: bool = False,
 ) -> dict:
     """Every figure of the yardstick for ``generated`` and, beside it, the noise floor and baselines.
 
@@ -333,6 +352,8 @@ def measure(
         overlap_boots: bootstrap resamples of the mean overlap (each costs a KDE per feature).
         roll_steps, roll_cpu_seconds: the roll classifier's budget per fold.
         with_baselines: also measure the three baselines.
+        per_track: also give each set's overlap per pitched track name it shares with the reference
+            (``overlap_per_track``; the merged roll stays the measure).
 
     Returns:
         Plain JSON-able data; keys in :mod:`companion.yardstick`'s docstring.
@@ -358,6 +379,7 @@ def measure(
     }
     if generated is not None:
         gen_songs, gen_groups, _ = sample_excerpts(generated, excerpts, bars, rng)
+        gen_songs = [s.copy(chords=[]) for s in gen_songs]  # a model's own chord labels are no ground truth
         sets = {"generated": ExcerptSet("generated", gen_songs, OWN_GROUP + np.array(gen_groups), "the model"), **sets}
     if with_baselines:
         sets.update(
@@ -393,6 +415,8 @@ def measure(
             **compared,
             **described[name],
         }
+        if per_track:
+            results[name]["overlap_per_track"] = per_track_overlap(reference.songs, excerpt_set.songs, seed=seed)
         cost[f"{name}_s"] = time.process_time() - t
     flagged = sorted(set(guaranteed))
     out = {
