@@ -8,7 +8,7 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
                               [--resume] [--checkpoint-every N]
     python -m companion generate CKPT [--bars N] [--seed S] [--temperature T] --out FILE.mid [--wav F] [--png F]
     python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--split-seed K] [--json]
-                                  [--strict]
+                                  [--strict] [--excerpts N]
     python -m companion ship CKPT.pt --corpus C [--path P] [--split-seed K] [--command "..."]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
     python -m companion student --out DIR [--notebooks DIR]
@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument(
         "--strict", action="store_true", help="exit 2 (not just warn) when the model was trained on another corpus"
+    )
+    evaluate.add_argument(
+        "--excerpts", type=int, default=0, help="8-bar excerpts the yardstick measures (default 0: none; 100: full)"
     )
 
     ship = verbs.add_parser(
@@ -326,7 +329,9 @@ def _evaluate(args) -> int:
             raise CompanionError(mismatch)
         print(f"companion: warning: {mismatch} (--strict makes this an error)", file=sys.stderr)
     corpus = load_corpus(args.corpus, path=args.path, seed=args.split_seed)
-    result = zoo.evaluate(checkpoint, corpus, split=args.split, seed=args.seed)
+    if args.excerpts < 0:
+        raise CompanionError(f"--excerpts {args.excerpts}: must be >= 0")
+    result = zoo.evaluate(checkpoint, corpus, split=args.split, seed=args.seed, excerpts=args.excerpts)
     if args.json:
         print(json.dumps(result))
         return 0

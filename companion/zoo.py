@@ -232,6 +232,18 @@ def generate(checkpoint: dict[str, Any], *, bars: int = 8, seed: int = 0, temper
     return pipeline(checkpoint["model"]).generate(checkpoint, bars=bars, seed=seed, temperature=temperature)
 
 
-def evaluate(checkpoint: dict[str, Any], corpus: Corpus, *, split: str = "test", seed: int = 0) -> dict[str, Any]:
-    """Metrics of a checkpoint on ``corpus``'s ``split`` (likelihoods where defined, shared metrics)."""
-    return pipeline(checkpoint["model"]).evaluate(checkpoint, corpus, split=split, seed=seed)
+def evaluate(
+    checkpoint: dict[str, Any], corpus: Corpus, *, split: str = "test", seed: int = 0, excerpts: int = 0
+) -> dict[str, Any]:
+    """Metrics of a checkpoint on ``corpus``'s ``split`` (likelihoods where defined, shared metrics).
+
+    With ``excerpts`` > 0 the result also holds ``yardstick``: :func:`companion.yardstick.for_checkpoint`
+    on that many generated 8-bar excerpts (the model's NLL passed through), the one measurement every
+    architecture shares, with its noise floor, baselines and intervals."""
+    result = pipeline(checkpoint["model"]).evaluate(checkpoint, corpus, split=split, seed=seed)
+    if excerpts > 0:
+        from .yardstick import for_checkpoint
+
+        nll = {k: v for k, v in result.items() if k.startswith("nll")} or None
+        result["yardstick"] = for_checkpoint(checkpoint, corpus, split=split, excerpts=excerpts, seed=seed, nll=nll)
+    return result
