@@ -1,0 +1,328 @@
+"""Returns curves (issue 16, lesson 06): train a model on a geometric ladder of CPU-time budgets and
+score every rung with the yardstick, so that "more compute stops helping" is a measured curve with an
+interval, not a sentence.
+
+One *run* is (model, corpus, seed). It trains on one thread with no step budget, so the learning rate
+does not depend on the total budget (linear warm-up, then the cosine over
+:data:`~companion.train.UNLIMITED_STEPS` steps, which is flat at these lengths), and stops at each rung
+of :data:`LADDER_MINUTES` CPU minutes of the training process; the next rung resumes the same
+checkpoint, so a rung's model is the same as a run stopped there. Seeds 0-2 climb to
+:data:`MULTI_SEED_MINUTES`, seed 0 to the top rung.
+
+Every finished point (one rung of one run) is appended at once to the results file as one JSON line,
+and a restarted sweep skips what is there and resumes each run from its checkpoint (kept under
+``runs/returns/``, not committed; a run whose checkpoint is gone restarts from step 0, and its
+finished points stay valid because a seed gives the same run). The noise floor and the baselines of
+each corpus (real against real, random notes, shuffled bars, copies) are one more line per corpus.
+
+    python -m companion.returns --out results/returns_curves.jsonl            # the whole sweep
+    python -m companion.returns --out /tmp/r.jsonl --fast                     # a smoke run (CI)
+
+Scores: the yardstick's headline (feature-classifier accuracy against real training excerpts on
+``EXCERPTS`` generated 8-bar excerpts, 0.5 = indistinguishable, with its interval) on the
+validation split, and for the transformers their validation NLL from ``zoo.evaluate``.
+
+Used by notebook 06 (and the sweep command above). So far the GPT families: the two GAN pipelines
+take CPU-time budgets once the family protocol of issue 12 gives every family the same budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+LADDER_MINUTES = (0.5, 1, 2, 4, 8, 16, 32)
+"""The CPU-minute rungs (one thread) every run is scored at."""
+
+MULTI_SEED_MINUTES = 8
+"""Rungs up to this budget are run with :data:`SEEDS`; above it, seed 0 only."""
+
+SEEDS = (0, 1, 2)
+MODELS = ("gpt-events", "gpt-chords")
+CORPORA = ("bach", "jazz")
+EXCERPTS = 48
+"""Generated (and real) 8-bar excerpts per yardstick score."""
+
+SPLIT = "valid"
+"""The split every point is scored on (the test split is kept for the shipped checkpoints)."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One rung of one run."""
+
+    model: str
+    corpus: str
+    seed: int
+    minutes: float
+
+    @property
+    def key(self) -> tuple:
+        return (self.model, self.corpus, self.seed, float(self.minutes))
+
+
+def plan(
+    models: Iterable[str] = MODELS,
+    corpora: Iterable[str] = CORPORA,
+    ladder: Iterable[float] = LADDER_MINUTES,
+    seeds: Iterable[int] = SEEDS,
+    multi_seed_minutes: float = MULTI_SEED_MINUTES,
+) -> list[Point]:
+    """Every point of the sweep, cheapest rung first across all runs (so an interrupted sweep has
+    every run's low rungs with all seeds before any run's top rung)."""
+    return [
+        Point(model, corpus, seed, minutes)
+        for minutes in ladder
+        for seed in seeds
+        if seed == 0 or minutes <= multi_seed_minutes
+        for model in models
+        for corpus in corpora
+    ]
+
+
+def finished(results: Path) -> set[tuple]:
+    """Keys of the points already in ``results``."""
+    if not results.exists():
+        return set()
+    keys = set()
+    for line in results.read_text().splitlines():
+        row = json.loads(line)
+        if row.get("kind") == "point":
+            keys.add((row["model"], row["corpus"], row["seed"], float(row["minutes"])))
+    return keys
+
+
+def _append(results: Path, row: dict) -> None:
+    """Append one JSON line and flush it to disk (a killed sweep loses at most the point it was on)."""
+    results.parent.mkdir(parents=True, exist_ok=True)
+    with results.open("a") as handle:
+        handle.write(json.dumps(row, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _headline(yardstick: dict, name: str) -> dict:
+    return yardstick["headline"][name]
+
+
+_CORPORA: dict = {}
+
+
+def _corpus(name: str):
+    """The corpus, loaded once per process."""
+    from .data import load_corpus
+
+    if name not in _CORPORA:
+        _CORPORA[name] = load_corpus(name)
+    return _CORPORA[name]
+
+
+def floor_row(corpus_name: str, excerpts: int, seed: int = 0) -> dict:
+    """The corpus's noise floor and baselines on :data:`SPLIT` (no model)."""
+    from .data import registers_for
+    from .yardstick import measure
+
+    corpus = _corpus(corpus_name)
+    result = measure(corpus.train, corpus.splits[SPLIT], None, excerpts=excerpts, seed=seed,
+                     registers=registers_for(corpus_name))  # fmt: skip
+    return {
+        "kind": "floor",
+        "corpus": corpus_name,
+        "split": SPLIT,
+        "excerpts": excerpts,
+        "headline": result["headline"],
+        "sets": {k: {"accuracy": v["classifier"]["features"]["accuracy"], "ci": v["classifier"]["features"]["ci"],
+                     "frechet": v.get("frechet"), "overlap_mean": v.get("overlap", {}).get("mean")}
+                 for k, v in result["sets"].items()},  # fmt: skip
+        "cost": result["cost"],
+    }
+
+
+def score_point(point: Point, checkpoint_path: Path, excerpts: int) -> dict:
+    """Train (resuming) up to the point's rung, then score the checkpoint; returns the JSON row."""
+    import torch
+
+    from . import zoo
+    from .train import UNLIMITED_STEPS
+    from .yardstick import for_checkpoint
+
+    torch.set_num_threads(1)
+    corpus = _corpus(point.corpus)
+    checkpoint = zoo.train(point.model, corpus, steps=UNLIMITED_STEPS, seed=point.seed, out=checkpoint_path,
+                           resume=True, max_cpu_seconds=point.minutes * 60)  # fmt: skip
+    info = checkpoint["train"]
+    started = time.process_time()
+    metrics = zoo.evaluate(checkpoint, corpus, split=SPLIT, seed=0)
+    nll = {k: v for k, v in metrics.items() if k.startswith("nll")}
+    yardstick = for_checkpoint(checkpoint, corpus, split=SPLIT, excerpts=excerpts, seed=0, nll=nll or None,
+                               with_baselines=False)  # fmt: skip
+    generated = yardstick["sets"]["generated"]
+    return {
+        "kind": "point",
+        **asdict(point),
+        "split": SPLIT,
+        "excerpts": excerpts,
+        "train_cpu_seconds": info.get("cpu_seconds"),
+        "steps": info.get("steps"),
+        "best_step": info.get("best_step"),
+        "stopped_early": info.get("stopped_early"),
+        "torch_threads": info.get("torch_threads"),
+        "parameters": info.get("parameters"),
+        "nll": nll,
+        "headline": _headline(yardstick, "generated"),
+        "floor": _headline(yardstick, "floor"),
+        "frechet": generated.get("frechet"),
+        "overlap_mean": generated.get("overlap", {}).get("mean"),
+        "score_cpu_seconds": round(time.process_time() - started, 1),
+    }
+
+
+def run(results: Path, points: list[Point], *, runs_dir: Path, excerpts: int, corpora: Iterable[str]) -> Iterator[dict]:
+    """Run every point not yet in ``results`` (floors first), appending each row as it finishes."""
+    present = finished(results)
+    floors = {json.loads(x)["corpus"] for x in results.read_text().splitlines() if '"floor"' in x} if results.exists() else set()  # noqa: E501
+    for corpus in corpora:
+        if corpus not in floors:
+            row = floor_row(corpus, excerpts)
+            _append(results, row)
+            yield row
+    for point in points:
+        if point.key in present:
+            continue
+        path = runs_dir / f"{point.model}-{point.corpus}-seed{point.seed}.pt"
+        row = score_point(point, path, excerpts)
+        shutil.copyfile(path, runs_dir / f"{path.stem}-{point.minutes:g}min.pt")
+        _append(results, row)
+        yield row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m companion.returns", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="results file (JSON lines; appended, resumed)")
+    parser.add_argument("--runs", type=Path, default=Path("runs/returns"), help="run checkpoints (not committed)")
+    parser.add_argument("--models", nargs="+", default=list(MODELS))
+    parser.add_argument("--corpora", nargs="+", default=list(CORPORA))
+    parser.add_argument("--fast", action="store_true", help="two tiny rungs, one seed, 12 excerpts (a smoke run)")
+    args = parser.parse_args(argv)
+    if args.fast:
+        points = plan(args.models, args.corpora, ladder=(0.05, 0.1), seeds=(0,))
+        excerpts = 12
+    else:
+        points = plan(args.models, args.corpora)
+        excerpts = EXCERPTS
+    args.runs.mkdir(parents=True, exist_ok=True)
+    for row in run(args.out, points, runs_dir=args.runs, excerpts=excerpts, corpora=args.corpora):
+        what = row.get("model", "floor")
+        acc = row["headline"]["accuracy"] if row["kind"] == "point" else row["headline"]["floor"]["accuracy"]
+        print(f"{what} {row['corpus']} seed {row.get('seed', '-')} {row.get('minutes', '-')} min: "
+              f"accuracy {acc}", flush=True)  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+# ============================================================================ curves and floors
+def read(results: Path) -> tuple[list[dict], dict[str, dict]]:
+    """The point rows and the floor row of each corpus in a results file."""
+    points, floors = [], {}
+    for line in Path(results).read_text().splitlines():
+        row = json.loads(line)
+        if row["kind"] == "point":
+            points.append(row)
+        else:
+            floors[row["corpus"]] = row
+    return points, floors
+
+
+def power_law(minutes, y_inf: float, a: float, b: float):
+    """y(C) = y_inf + a * C^(-b), C in CPU minutes."""
+    import numpy as np
+
+    return y_inf + a * np.power(np.asarray(minutes, dtype=float), -b)
+
+
+def fit_floor(minutes, values, *, boots: int = 200, seed: int = 0) -> dict:
+    """Fit :func:`power_law` to (CPU minutes, score) pairs (several seeds per rung allowed) by least
+    squares with ``a >= 0`` and ``0 < b <= 3``; the floor ``y_inf``'s 95 % interval from a bootstrap
+    that redraws, at every rung, that rung's scores with replacement (a rung with one seed keeps it).
+
+    Returns ``{"y_inf", "a", "b", "y_inf_ci", "rungs", "fits"}``; ``y_inf`` None when fewer than three
+    rungs (three parameters need three)."""
+    import numpy as np
+    from scipy.optimize import curve_fit
+
+    minutes = np.asarray(minutes, dtype=float)
+    values = np.asarray(values, dtype=float)
+    rungs = np.unique(minutes)
+    if len(rungs) < 3:
+        return {"y_inf": None, "a": None, "b": None, "y_inf_ci": None, "rungs": len(rungs), "fits": 0}
+
+    def one(x, y):
+        start = (float(y.min()), max(float(y.max() - y.min()), 1e-3), 0.5)
+        low, high = (-np.inf, 0.0, 1e-3), (np.inf, np.inf, 3.0)
+        params, _ = curve_fit(power_law, x, y, p0=start, bounds=(low, high), maxfev=20000)
+        return params
+
+    y_inf, a, b = one(minutes, values)
+    rng = np.random.default_rng(seed)
+    by_rung = [values[minutes == r] for r in rungs]
+    floors = []
+    for _ in range(boots):
+        ys = np.concatenate([rng.choice(v, size=len(v), replace=True) for v in by_rung])
+        xs = np.concatenate([np.full(len(v), r) for v, r in zip(by_rung, rungs)])
+        try:
+            floors.append(one(xs, ys)[0])
+        except RuntimeError:  # no convergence on this resample: left out, and counted
+            continue
+    ci = [float(np.percentile(floors, 2.5)), float(np.percentile(floors, 97.5))] if floors else None
+    return {"y_inf": float(y_inf), "a": float(a), "b": float(b), "y_inf_ci": ci, "rungs": len(rungs),
+            "fits": len(floors), "boots": boots}  # fmt: skip
+
+
+def flattening_minutes(fit: dict, resolution: float, top: float) -> dict:
+    """The smallest rung of the doubling ladder (0.5 CPU minutes up) at which one more doubling gains
+    less than ``resolution`` under the fitted curve (``a * C^-b * (1 - 2^-b) < resolution``), and
+    whether that lies within the measured ladder (``top``)."""
+    if fit.get("y_inf") is None:
+        return {"minutes": None, "within_ladder": False, "resolution": resolution}
+    a, b = fit["a"], fit["b"]
+    minutes = 0.5
+    while a * minutes ** (-b) * (1 - 2 ** (-b)) >= resolution and minutes < 2**20:
+        minutes *= 2
+    within = bool(minutes <= top)
+    verdict = "flattened" if within else f"not flattened at the top rung ({top:g} CPU min)"
+    return {"minutes": minutes, "within_ladder": within, "resolution": resolution, "verdict": verdict}
+
+
+def curves(results: Path, metric: str = "accuracy") -> dict[str, dict]:
+    """Per ``model:corpus``: the mean score and its spread over seeds at each rung, the fitted floor
+    with its interval, and the flattening budget, the yardstick's resolution being the half-width of
+    the corpus's noise-floor interval (real against real, same excerpt count)."""
+    import numpy as np
+
+    points, floors = read(results)
+    out = {}
+    for key in sorted({f"{p['model']}:{p['corpus']}" for p in points}):
+        model, corpus = key.split(":")
+        rows = [p for p in points if p["model"] == model and p["corpus"] == corpus]
+        minutes = np.array([r["minutes"] for r in rows], dtype=float)
+        values = np.array([r["headline"][metric] for r in rows], dtype=float)
+        ladder = {}
+        for rung in sorted(set(minutes.tolist())):
+            v = values[minutes == rung]
+            ladder[f"{rung:g}"] = {"mean": float(v.mean()), "min": float(v.min()), "max": float(v.max()),
+                                   "seeds": int(len(v))}  # fmt: skip
+        floor = floors.get(corpus, {}).get("headline", {}).get("floor")
+        resolution = (floor["ci"][1] - floor["ci"][0]) / 2 if floor and floor.get("ci") else 0.05
+        fit = fit_floor(minutes, values)
+        out[key] = {"ladder": ladder, "fit": fit, "noise_floor": floor,
+                    "flattening": flattening_minutes(fit, resolution, float(minutes.max()))}  # fmt: skip
+    return out

@@ -1,0 +1,64 @@
+"""The returns-curve sweep: its plan, its resume bookkeeping and the fit of a floor."""
+
+import json
+
+import numpy as np
+import pytest
+
+from companion import returns
+
+
+def test_the_plan_climbs_every_run_rung_by_rung_with_three_seeds_up_to_eight_minutes():
+    points = returns.plan(models=["gpt-events"], corpora=["bach"])
+    minutes = [p.minutes for p in points]
+    assert minutes == sorted(minutes)
+    assert {p.seed for p in points if p.minutes <= 8} == {0, 1, 2}
+    assert {p.seed for p in points if p.minutes > 8} == {0}
+    assert max(minutes) == returns.LADDER_MINUTES[-1]
+
+
+def test_finished_points_are_read_back_so_a_restarted_sweep_skips_them(tmp_path):
+    results = tmp_path / "r.jsonl"
+    returns._append(results, {"kind": "floor", "corpus": "bach"})
+    returns._append(results, {"kind": "point", "model": "gpt-events", "corpus": "bach", "seed": 1, "minutes": 0.5})
+    assert returns.finished(results) == {("gpt-events", "bach", 1, 0.5)}
+    assert returns.Point("gpt-events", "bach", 1, 0.5).key in returns.finished(results)
+
+
+def test_the_fit_recovers_a_known_floor_inside_its_interval():
+    rng = np.random.default_rng(0)
+    minutes = np.repeat(returns.LADDER_MINUTES, 3)
+    values = returns.power_law(minutes, 0.7, 0.2, 0.8) + rng.normal(0, 0.005, len(minutes))
+    fit = returns.fit_floor(minutes, values, boots=100)
+    assert fit["y_inf"] == pytest.approx(0.7, abs=0.02)
+    low, high = fit["y_inf_ci"]
+    assert low <= 0.7 <= high and high - low < 0.1
+
+
+def test_two_rungs_are_too_few_for_three_parameters():
+    assert returns.fit_floor([1, 1, 2], [0.9, 0.91, 0.85])["y_inf"] is None
+
+
+def test_a_curve_still_falling_at_the_top_rung_is_called_not_flattened():
+    fit = {"y_inf": 0.5, "a": 0.4, "b": 0.2}
+    steep = returns.flattening_minutes(fit, resolution=0.01, top=32)
+    assert steep["within_ladder"] is False and "not flattened" in steep["verdict"]
+    shallow = returns.flattening_minutes({"y_inf": 0.5, "a": 0.005, "b": 1.0}, resolution=0.01, top=32)
+    assert shallow["within_ladder"] and shallow["minutes"] == 0.5
+
+
+def test_curves_summarise_a_results_file_per_model_and_corpus(tmp_path):
+    results = tmp_path / "r.jsonl"
+    returns._append(results, {"kind": "floor", "corpus": "bach",
+                              "headline": {"floor": {"accuracy": 0.5, "ci": [0.4, 0.6]}}})
+    for minutes in (0.5, 1, 2, 4):
+        for seed in (0, 1):
+            acc = float(returns.power_law(minutes, 0.8, 0.15, 1.0)) + 0.01 * seed
+            returns._append(results, {"kind": "point", "model": "gpt-events", "corpus": "bach", "seed": seed,
+                                      "minutes": minutes, "headline": {"accuracy": acc, "ci": None}})
+    summary = returns.curves(results)
+    curve = summary["gpt-events:bach"]
+    assert curve["ladder"]["0.5"]["seeds"] == 2
+    assert curve["fit"]["y_inf"] == pytest.approx(0.805, abs=0.03)
+    assert curve["flattening"]["resolution"] == pytest.approx(0.1)
+    assert json.dumps(summary)
