@@ -205,17 +205,22 @@ def run(results: Path, points: list[Point], *, runs_dir: Path, excerpts: int, co
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m companion.returns", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="results file (JSON lines; appended, resumed)")
-    parser.add_argument("--runs", type=Path, default=Path("runs/returns"), help="run checkpoints (not committed)")
+    parser.add_argument("--runs", type=Path, default=None,
+                        help="run checkpoints, not committed (default runs/returns, runs/returns-fast with --fast)")
     parser.add_argument("--models", nargs="+", default=list(MODELS))
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA))
+    parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS),
+                        help="seeds to run (e.g. 0 alone first, to climb the ladder before the intervals)")
     parser.add_argument("--fast", action="store_true", help="two tiny rungs, one seed, 12 excerpts (a smoke run)")
     args = parser.parse_args(argv)
     if args.fast:
         points = plan(args.models, args.corpora, ladder=(0.05, 0.1), seeds=(0,))
         excerpts = 12
     else:
-        points = plan(args.models, args.corpora)
+        points = plan(args.models, args.corpora, seeds=args.seeds)
         excerpts = EXCERPTS
+    if args.runs is None:
+        args.runs = Path("runs/returns-fast" if args.fast else "runs/returns")
     args.runs.mkdir(parents=True, exist_ok=True)
     for row in run(args.out, points, runs_dir=args.runs, excerpts=excerpts, corpora=args.corpora):
         what = row.get("model", "floor")
