@@ -43,12 +43,16 @@ class CheckpointError(CompanionError):
 
 
 def save_checkpoint(path: str | os.PathLike, checkpoint: dict[str, Any]) -> Path:
-    """Write ``checkpoint`` (see the module docstring) atomically; returns the path."""
+    """Write ``checkpoint`` (see the module docstring) atomically, every tensor on the CPU (so it loads
+    anywhere); returns the path."""
     missing = [k for k in REQUIRED if k not in checkpoint]
     if missing:
         raise CheckpointError(f"{path}: checkpoint lacks {', '.join(missing)}")
     import torch
 
+    from .device import to_cpu
+
+    checkpoint = to_cpu(checkpoint)  # trained on a GPU or not, the file holds CPU tensors
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
@@ -135,7 +139,8 @@ def sha256(path: str | os.PathLike) -> str:
 
 def write_manifest(path: str | os.PathLike, *, command: str, metrics: dict[str, Any]) -> Path:
     """Write ``<checkpoint>.json`` beside a checkpoint: command, corpus, steps, wall time, CPU time of
-    the training process and its thread count (where the trainer records them), the recipe file and
+    the training process (``cpu_seconds``, a CPU figure whatever the ``device`` it trained on, which
+    is recorded beside it) and its thread count (where the trainer records them), the recipe file and
     its sha256 (where it trained from one), metrics, sha256, size, machine and date. Returns the
     manifest's path."""
     path = Path(path)
@@ -149,6 +154,7 @@ def write_manifest(path: str | os.PathLike, *, command: str, metrics: dict[str, 
         "steps": train.get("steps"),
         "wall_seconds": train.get("wall_seconds"),
         "cpu_seconds": train.get("cpu_seconds"),
+        "device": train.get("device"),
         "torch_threads": train.get("torch_threads"),
         "recipe": train.get("recipe"),
         "best_step": train.get("best_step"),

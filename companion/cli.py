@@ -5,14 +5,15 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
     python -m companion data CORPUS [--path P] [--seed S] [--json]
     python -m companion inspect FILE.mid [--json]
     python -m companion train MODEL --corpus C [--path P] [--steps N] [--out CKPT] [--seed S] [--split-seed K]
-                              [--resume] [--checkpoint-every N]
+                              [--resume] [--checkpoint-every N] [--device D]
     python -m companion generate CKPT [--bars N] [--seed S] [--temperature T] --out FILE.mid [--wav F] [--png F]
+                                  [--device D]
     python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--split-seed K] [--json]
-                                  [--strict] [--excerpts N]
+                                  [--strict] [--excerpts N] [--device D]
     python -m companion ship CKPT.pt --corpus C [--path P] [--split-seed K] [--command "..."]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
     python -m companion student --out DIR [--notebooks DIR]
-    python -m companion compare --corpus C [--budget-minutes M] [--seed S] [--out FILE.json]
+    python -m companion compare --corpus C [--budget-minutes M] [--seed S] [--out FILE.json] [--device D]
 
 CKPT is a checkpoint file or the name of a shipped one, ``model:corpus`` (e.g. ``gpt-chords:jsb``).
 
@@ -20,6 +21,10 @@ Two seeds, kept apart: ``--split-seed`` says how ``bach``, ``jazz`` and ``folder
 train/valid/test (give ``evaluate`` the same one as ``train``, default 0: the split of every shipped
 checkpoint); ``--seed`` seeds training, sampling and generation. ``--threads N`` (train, generate,
 evaluate, demo, compare) sets torch's CPU threads; on a shared or busy machine 1 is often fastest.
+``--device auto|cpu|cuda|mps`` (train, generate, evaluate, compare; default ``auto``: CUDA or MPS
+where present, else the CPU) says where the network runs. Seeds stay CPU generators and checkpoints
+hold CPU tensors; the shipped figures and MIDI bytes are CPU ones (``--device cpu`` reproduces them
+on a machine with a GPU); ``cpu_seconds`` stays a CPU figure, with the ``device`` recorded beside it.
 
 Exit status: 0 ok; 2 bad input, with ONE line on stderr naming the file and the problem (no
 traceback); 1 only for a bug; 130 for a ``train`` stopped by SIGINT/SIGTERM, after saving its
@@ -68,13 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     torch_options = argparse.ArgumentParser(add_help=False)
     torch_options.add_argument("--threads", type=int, help="torch CPU threads (default: torch's own choice)")
+    device_options = argparse.ArgumentParser(add_help=False)
+    device_options.add_argument(
+        "--device", default="auto", help="auto (CUDA or MPS where present, else CPU), cpu, cuda or mps (default auto)"
+    )
     split_options = argparse.ArgumentParser(add_help=False)
     split_options.add_argument(
         "--split-seed", type=int, default=0, help="how the corpus is split into train/valid/test (default 0)"
     )
 
     train = verbs.add_parser(
-        "train", help="train a model of the course on a corpus", parents=[torch_options, split_options]
+        "train", help="train a model of the course on a corpus", parents=[torch_options, split_options, device_options]
     )
     train.add_argument("model", choices=tuple(MODELS))
     train.add_argument("--corpus", required=True, choices=CORPUS_CHOICES)
@@ -90,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--checkpoint-every", type=int, metavar="N", help="save to --out every N steps (default: the model's own)"
     )
 
-    generate = verbs.add_parser("generate", help="generate music from a checkpoint", parents=[torch_options])
+    generate = verbs.add_parser(
+        "generate", help="generate music from a checkpoint", parents=[torch_options, device_options]
+    )
     generate.add_argument("checkpoint", help="a .pt file or model:corpus of a shipped checkpoint")
     generate.add_argument("--bars", type=int, default=8)
     generate.add_argument("--seed", type=int, default=0)
@@ -102,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--png", help="also draw the piano roll to this PNG file")
 
     evaluate = verbs.add_parser(
-        "evaluate", help="likelihood and shared metrics of a checkpoint", parents=[torch_options, split_options]
+        "evaluate",
+        help="likelihood and shared metrics of a checkpoint",
+        parents=[torch_options, split_options, device_options],
     )
     evaluate.add_argument("checkpoint", help="a .pt file or model:corpus of a shipped checkpoint")
     evaluate.add_argument("--corpus", required=True, choices=CORPUS_CHOICES)
@@ -128,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     ship.add_argument("--command", help="the command that trained it (default: rebuilt from the checkpoint)")
 
     compare = verbs.add_parser(
-        "compare", help="every architecture, same corpus, same wall-clock budget", parents=[torch_options]
+        "compare",
+        help="every architecture, same corpus, same wall-clock budget",
+        parents=[torch_options, device_options],
     )
     compare.add_argument("--corpus", required=True, choices=("bach", "jazz"))
     compare.add_argument("--budget-minutes", type=float, default=2.0, help="training minutes per model")
@@ -160,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         return tally_command(args)
     try:
         _set_threads(getattr(args, "threads", None))
+        if getattr(args, "device", None) is not None:  # a bad --device fails before any data is read
+            from .device import resolve_device
+
+            args.device = str(resolve_device(args.device))
         if args.verb == "data":
             return _data(args)
         if args.verb == "inspect":
@@ -275,7 +294,8 @@ def _train(args) -> int:
     cpu = None if args.cpu_minutes is None else 60.0 * args.cpu_minutes
     with stop_on_signals() as stop:
         checkpoint = zoo.train(args.model, corpus, steps=args.steps, seed=args.seed, out=out, resume=args.resume,
-                               checkpoint_every=args.checkpoint_every, max_cpu_seconds=cpu)  # fmt: skip
+                               checkpoint_every=args.checkpoint_every, max_cpu_seconds=cpu,
+                               device=args.device)  # fmt: skip
     info = checkpoint["train"]
     used = f", {info['cpu_seconds']:.0f} CPU s" if info.get("cpu_seconds") is not None else ""
     steps, wall = info.get("steps"), info.get("wall_seconds", 0)
@@ -299,7 +319,8 @@ def _generate(args) -> int:
     for out in filter(None, (args.out, args.wav, args.png)):
         if not Path(out).parent.is_dir():
             raise CompanionError(f"{out}: cannot write file (no folder {Path(out).parent})")
-    song = zoo.generate(zoo.load(args.checkpoint), bars=args.bars, seed=args.seed, temperature=args.temperature)
+    song = zoo.generate(zoo.load(args.checkpoint), bars=args.bars, seed=args.seed, temperature=args.temperature,
+                        device=args.device)  # fmt: skip
     write_midi(song, args.out)
     written = [args.out]
     if args.wav:
@@ -331,7 +352,8 @@ def _evaluate(args) -> int:
     corpus = load_corpus(args.corpus, path=args.path, seed=args.split_seed)
     if args.excerpts < 0:
         raise CompanionError(f"--excerpts {args.excerpts}: must be >= 0")
-    result = zoo.evaluate(checkpoint, corpus, split=args.split, seed=args.seed, excerpts=args.excerpts)
+    result = zoo.evaluate(checkpoint, corpus, split=args.split, seed=args.seed, excerpts=args.excerpts,
+                          device=args.device)  # fmt: skip
     if args.json:
         print(json.dumps(result))
         return 0
@@ -376,6 +398,8 @@ def _train_command(checkpoint: dict, path: Path, args) -> str:
     parts += ["--steps", str(train.get("steps")), "--seed", str(train.get("seed", 0))]
     if args.split_seed:
         parts += ["--split-seed", str(args.split_seed)]
+    if train.get("device") not in (None, "cpu"):
+        parts += ["--device", str(train["device"])]
     return " ".join(parts + ["--out", str(path)])
 
 
@@ -403,7 +427,7 @@ def _compare(args) -> int:
     if args.budget_minutes <= 0:
         raise CompanionError(f"--budget-minutes {args.budget_minutes}: must be > 0")
     out = Path(args.out or f"results/compare-{args.corpus}.json")
-    results = compare(args.corpus, budget_minutes=args.budget_minutes, seed=args.seed, out=out)
+    results = compare(args.corpus, budget_minutes=args.budget_minutes, seed=args.seed, out=out, device=args.device)
     print(format_table(results["rows"]))
     print(f"-> {out}")
     return 0

@@ -55,8 +55,13 @@ def compare(
     seed: int = 0,
     out: Path | None = None,
     models: list[str] | None = None,
+    device: str | None = "cpu",
 ) -> dict:
-    """Train and measure every model on ``corpus_name``; returns (and writes to ``out``) the results."""
+    """Train and measure every model on ``corpus_name`` on ``device``; returns (and writes to ``out``)
+    the results."""
+    from .device import resolve_device
+
+    device = str(resolve_device(device))
     torch.set_num_threads(1)  # every model gets the same single core, whatever the machine
     corpus = load_corpus(corpus_name, seed=seed)
     registers = registers_for(corpus_name)
@@ -73,14 +78,15 @@ def compare(
                 seed=seed,
                 out=Path(scratch) / f"{name}.pt",
                 max_seconds=budget_minutes * 60,
+                device=device,
             )
             train_seconds = time.perf_counter() - started
             tick = time.perf_counter()
-            songs = [zoo.generate(checkpoint, bars=BARS, seed=seed + k) for k in range(SAMPLES)]
+            songs = [zoo.generate(checkpoint, bars=BARS, seed=seed + k, device=device) for k in range(SAMPLES)]
             generation_seconds = (time.perf_counter() - tick) / SAMPLES
             row = {"model": name} | _metrics_row(songs, registers, corpus.train)
             if name.startswith("gpt-"):
-                result = zoo.evaluate(checkpoint, corpus, split="test", seed=seed)
+                result = zoo.evaluate(checkpoint, corpus, split="test", seed=seed, device=device)
                 row["nll_nats_per_frame"] = result.get("nll_nats_per_frame")
                 if result.get("frame_steps_per_beat"):
                     row["nll_frame"] = f"1/{result['frame_steps_per_beat']} beat"
@@ -98,6 +104,7 @@ def compare(
         f"--seed {seed}",
         "corpus": corpus_name,
         "budget_minutes": budget_minutes,
+        "device": device,
         "bars": BARS,
         "samples": SAMPLES,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, 1 torch thread, torch {torch.__version__}",

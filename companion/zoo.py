@@ -4,9 +4,12 @@ This is the one place that pairs a model with its codec, network and trainer, so
 and lesson 06 never repeat the pairing. Each *pipeline* module (``companion.pipelines.*``) holds a
 family's pairing and exposes three functions with the same signatures::
 
-    train(model, corpus, *, steps, seed, out, resume) -> checkpoint dict (saved to ``out``)
-    generate(checkpoint, *, bars, seed, temperature) -> Song
-    evaluate(checkpoint, corpus, *, split, seed) -> dict of plain numbers
+    train(model, corpus, *, steps, seed, out, resume, device) -> checkpoint dict (saved to ``out``)
+    generate(checkpoint, *, bars, seed, temperature, device) -> Song
+    evaluate(checkpoint, corpus, *, split, seed, device) -> dict of plain numbers
+
+``device`` is ``"auto"``, ``"cpu"`` (the default: the shipped figures and byte-identical outputs),
+``"cuda"`` or ``"mps"`` (:func:`companion.device.resolve_device`).
 
 Shipped checkpoints live in ``companion/checkpoints/<model>-<corpus>.pt`` with a manifest
 ``<model>-<corpus>.json`` beside each; ``"gpt-chords:jsb"`` names one on the command line.
@@ -187,17 +190,22 @@ def train(
     max_seconds: float | None = None,
     max_cpu_seconds: float | None = None,
     checkpoint_every: int | None = None,
+    device: str | None = "cpu",
 ) -> dict[str, Any]:
     """Train ``name`` on ``corpus`` through its pipeline (for ``steps``, or until ``max_seconds`` of
     wall time or ``max_cpu_seconds`` of CPU time -- the GPT pipeline's recipes set one); returns the
     checkpoint dict. ``checkpoint_every`` saves to ``out`` every this many steps (None: the
-    pipeline's own interval)."""
+    pipeline's own interval). ``device`` says where it trains (recorded as ``train["device"]``; the
+    checkpoint holds CPU tensors whatever it is, and ``max_cpu_seconds`` stays CPU time)."""
+    from .device import resolve_device
+
+    device = resolve_device(device)
     model = entry(name)
     if corpus.name not in model.corpora and corpus.name != "folder":
         raise ModelError(f"{name} trains on {', '.join(model.corpora)} (or a folder), not {corpus.name}")
     if checkpoint_every is not None and checkpoint_every < 1:
         raise ModelError(f"checkpoint interval {checkpoint_every}: choose 1 step or more")
-    options: dict[str, Any] = {"max_seconds": max_seconds}
+    options: dict[str, Any] = {"max_seconds": max_seconds, "device": device}
     if checkpoint_every is not None:
         options["checkpoint_every"] = checkpoint_every
     if max_cpu_seconds is not None:
@@ -222,25 +230,44 @@ def check_temperature(temperature: float) -> None:
         raise ModelError(f"temperature {temperature}: choose a number from {low} to {high}")
 
 
-def generate(checkpoint: dict[str, Any], *, bars: int = 8, seed: int = 0, temperature: float = 1.0) -> Song:
-    """Generate ``bars`` bars from a loaded checkpoint; the same seed gives the same song.
+def generate(
+    checkpoint: dict[str, Any], *, bars: int = 8, seed: int = 0, temperature: float = 1.0, device: str | None = "cpu"
+) -> Song:
+    """Generate ``bars`` bars from a loaded checkpoint; the same seed gives the same song on the same
+    device (on the CPU, the same MIDI bytes as ever; the seed's generator stays on the CPU anywhere).
 
     Raises:
         ModelError: ``temperature`` is not a finite number within :data:`TEMPERATURES`.
+        DeviceError: an unknown or unavailable ``device``.
     """
+    from .device import resolve_device
+
     check_temperature(temperature)
-    return pipeline(checkpoint["model"]).generate(checkpoint, bars=bars, seed=seed, temperature=temperature)
+    device = resolve_device(device)
+    return pipeline(checkpoint["model"]).generate(
+        checkpoint, bars=bars, seed=seed, temperature=temperature, device=device
+    )
 
 
 def evaluate(
-    checkpoint: dict[str, Any], corpus: Corpus, *, split: str = "test", seed: int = 0, excerpts: int = 0
+    checkpoint: dict[str, Any],
+    corpus: Corpus,
+    *,
+    split: str = "test",
+    seed: int = 0,
+    excerpts: int = 0,
+    device: str | None = "cpu",
 ) -> dict[str, Any]:
     """Metrics of a checkpoint on ``corpus``'s ``split`` (likelihoods where defined, shared metrics).
 
     With ``excerpts`` > 0 the result also holds ``yardstick``: :func:`companion.yardstick.for_checkpoint`
     on that many generated 8-bar excerpts (the model's NLL passed through), the one measurement every
-    architecture shares, with its noise floor, baselines and intervals."""
-    result = pipeline(checkpoint["model"]).evaluate(checkpoint, corpus, split=split, seed=seed)
+    architecture shares, with its noise floor, baselines and intervals (those excerpts are generated
+    on the CPU). The model's own likelihoods and samples are computed on ``device``."""
+    from .device import resolve_device
+
+    device = resolve_device(device)
+    result = pipeline(checkpoint["model"]).evaluate(checkpoint, corpus, split=split, seed=seed, device=device)
     if excerpts > 0:
         from .yardstick import for_checkpoint
 

@@ -206,7 +206,7 @@ class GPT(nn.Module):
             float64 tensor of ``len(tokens) - 1`` NLLs.
         """
         self.eval()
-        ids = torch.as_tensor(tokens, dtype=torch.long).flatten()
+        ids = torch.as_tensor(tokens, dtype=torch.long).flatten().to(self.head.weight.device)
         window = min(window or self.max_len, self.max_len)
         stride = max(1, min(stride or window // 2, window - 1)) if window > 1 else 1
         n = len(ids)
@@ -221,7 +221,7 @@ class GPT(nn.Module):
         # Windows go through in chunks whose float64 logits stay within WINDOW_NLL_BYTES, so a long
         # validation split costs a bounded amount of memory, not (windows x width x vocab) at once.
         rows = max(1, WINDOW_NLL_BYTES // (width * self.config.vocab_size * 8))
-        picked = torch.cat([self._picked_nll(batch[i : i + rows]) for i in range(0, len(batch), rows)])
+        picked = torch.cat([self._picked_nll(batch[i : i + rows]) for i in range(0, len(batch), rows)]).cpu()
         out = torch.empty(n - 1, dtype=torch.float64)
         done = 0  # tokens 1..done are scored
         for row, s in enumerate(starts):
@@ -269,7 +269,8 @@ class GPT(nn.Module):
         if temperature <= 0:
             raise ValueError(f"temperature must be > 0, not {temperature}")
         self.eval()
-        ids = torch.as_tensor(prompt, dtype=torch.long)
+        device = self.head.weight.device
+        ids = torch.as_tensor(prompt, dtype=torch.long).to(device)
         squeeze = ids.dim() == 1
         ids = ids[None] if squeeze else ids
         if ids.shape[1] < 1:
@@ -278,7 +279,8 @@ class GPT(nn.Module):
         ban = torch.zeros(self.config.vocab_size, dtype=torch.bool)
         if len(banned):
             ban[torch.as_tensor(list(banned), dtype=torch.long)] = True
-        done = torch.zeros(ids.shape[0], dtype=torch.bool)
+        ban = ban.to(device)
+        done = torch.zeros(ids.shape[0], dtype=torch.bool, device=device)
         new: list[torch.Tensor] = []
         logits, caches = self._run(ids)
         logits = logits[:, -1]
@@ -301,6 +303,7 @@ class GPT(nn.Module):
                 length += 1
             logits = logits[:, -1]
         out = torch.stack(new, dim=1) if new else torch.zeros(ids.shape[0], 0, dtype=torch.long)
+        out = out.cpu()
         return out[0] if squeeze else out
 
     @staticmethod
@@ -322,4 +325,6 @@ class GPT(nn.Module):
             drop = cumulative - torch.softmax(ordered, dim=-1) >= top_p  # keep the first token always
             logits = logits.scatter(1, order, ordered.masked_fill(drop, float("-inf")))
         probs = torch.softmax(logits, dim=-1)
+        if generator is not None and generator.device != probs.device:  # a CPU torch.Generator draws on the CPU
+            return torch.multinomial(probs.cpu(), 1, generator=generator).squeeze(1).to(probs.device)
         return torch.multinomial(probs, 1, generator=generator).squeeze(1)

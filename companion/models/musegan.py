@@ -77,7 +77,7 @@ def hysteresis_threshold(probabilities: torch.Tensor, on: float = 0.5, hold: flo
     rows = candidate.reshape(-1, candidate.shape[-1])
     starts = rows & ~torch.cat([torch.zeros_like(rows[:, :1]), rows[:, :-1]], 1)
     run = torch.cumsum(starts.reshape(-1), 0).view(rows.shape) * rows  # a number per run, 0 outside
-    seeded = torch.zeros(int(run.max()) + 1, dtype=torch.bool)
+    seeded = torch.zeros(int(run.max()) + 1, dtype=torch.bool, device=run.device)
     seeded[run.reshape(-1)[seed.reshape(-1)]] = True
     seeded[0] = False
     return seeded[run].view(p.shape).transpose(-1, -2)
@@ -420,6 +420,8 @@ class MuseGANGenerator(nn.Module):
             n, t, b, s, q = p.shape
             return hysteresis_threshold(p.reshape(n, t, b * s, q), 0.5, hold).view(p.shape)
         if method == "bernoulli":
+            if generator is not None and generator.device != p.device:  # a CPU torch.Generator draws on the CPU
+                return torch.bernoulli(p.cpu(), generator=generator).bool().to(p.device)
             return torch.bernoulli(p, generator=generator).bool()
         raise ValueError(f"method {method!r}: choose hard, hysteresis or bernoulli")
 

@@ -39,6 +39,7 @@ from ..codecs import encodable
 from ..codecs.tokens import MODELS as CODEC_MODELS
 from ..codecs.tokens import TokenCodec, codec_class, codec_for, codec_from_dict
 from ..data import Corpus
+from ..device import resolve_device, to_cpu
 from ..errors import CodecError, CompanionError
 from ..likelihood import frame_nll, sequence_nll
 from ..models.gpt import GPT, GPTConfig
@@ -225,6 +226,7 @@ def train(
     command: str | None = None,
     recipe: str | Path | None = "auto",
     checkpoint_every: int | None = None,
+    device: str | torch.device | None = "cpu",
 ) -> dict[str, Any]:
     """Train a GPT on a corpus; returns the checkpoint dict (also saved to ``out`` at every evaluation).
 
@@ -245,12 +247,15 @@ def train(
         recipe: which settings ``config`` is merged over (:func:`recipe_file`): ``"auto"``, the model's
             recipe file on a polyphonic benchmark; ``None``, :data:`DEFAULTS`.
         checkpoint_every: also save to ``out`` every this many steps between evaluations.
+        device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"`` (:func:`companion.device.resolve_device`);
+            recorded as ``train["device"]`` (``cpu_seconds`` stays the CPU time of the process).
 
     Returns:
         The checkpoint dict (:mod:`companion.checkpoint` format) holding the best weights.
     """
     if model not in CODEC_MODELS:
         raise PipelineError(f"the GPT pipeline has no codec for {model!r}")
+    device = resolve_device(device)
     settings = _merge(default_config(model, corpus.name, recipe), config or {})
     steps = int(steps if steps is not None else settings["steps"])
     if max_cpu_seconds is None:
@@ -296,6 +301,7 @@ def train(
         "parameters": net.num_parameters(),
         "command": command,
         "torch_threads": torch.get_num_threads(),
+        "device": str(device),
         **({"skipped": skipped} if skipped else {}),
     }
 
@@ -340,7 +346,7 @@ def train(
     latest: dict[str, Any] = {}
 
     def on_checkpoint(state: dict) -> None:
-        latest["checkpoint"] = build(state)
+        latest["checkpoint"] = to_cpu(build(state))
         if out is not None:
             save_checkpoint(out, latest["checkpoint"])
 
@@ -359,6 +365,7 @@ def train(
         checkpoint_every=checkpoint_every,
         show_progress=show_progress,
         desc=f"{model} {corpus.name}",
+        device=device,
     )
     if "checkpoint" not in latest:  # a non-zero rank under torchrun: nothing saved, hand back the weights
         latest["checkpoint"] = build(
@@ -379,12 +386,12 @@ def train(
                 "bad_evals": 0,
             }  # fmt: skip
         )
-    return latest["checkpoint"]
+    return to_cpu(latest["checkpoint"])
 
 
 # ---------------------------------------------------------------------- load
-def load_model(checkpoint: dict[str, Any]) -> tuple[GPT, TokenCodec]:
-    """The network (eval mode, best weights) and the fitted codec of a checkpoint."""
+def load_model(checkpoint: dict[str, Any], device: str | torch.device | None = "cpu") -> tuple[GPT, TokenCodec]:
+    """The network (eval mode, best weights, on ``device``) and the fitted codec of a checkpoint."""
     if checkpoint.get("model") not in CODEC_MODELS:
         raise PipelineError(f"not a GPT checkpoint: model {checkpoint.get('model')!r}")
     try:
@@ -393,7 +400,7 @@ def load_model(checkpoint: dict[str, Any]) -> tuple[GPT, TokenCodec]:
         net.load_state_dict(checkpoint["state"])
     except (KeyError, TypeError, RuntimeError) as exc:
         raise CheckpointError(f"GPT checkpoint does not fit its model ({str(exc).splitlines()[0]})") from None
-    return net.eval(), codec
+    return net.to(resolve_device(device)).eval(), codec
 
 
 # ---------------------------------------------------------------------- generate
@@ -449,21 +456,29 @@ def generate(
     temperature: float = 1.0,
     top_k: int | None = None,
     top_p: float | None = None,
+    device: str | torch.device | None = "cpu",
 ) -> Song:
-    """One song of ``bars`` bars; the same checkpoint and seed give the same song (and MIDI bytes)."""
+    """One song of ``bars`` bars; the same checkpoint and seed give the same song (and MIDI bytes) on
+    the same device (the network runs on ``device``; the seed's generator stays on the CPU)."""
     if bars < 1:
         raise PipelineError(f"bars must be >= 1, not {bars}")
-    net, codec = load_model(checkpoint)
+    net, codec = load_model(checkpoint, device)
     tokens = generate_tokens(net, codec, bars=bars, seed=seed, temperature=temperature, top_k=top_k, top_p=top_p)[0]
     title = f"{checkpoint['model']} {checkpoint['train'].get('corpus', '')} seed {seed}"
     return _crop(codec.decode(tokens), bars, title)
 
 
 def generate_songs(
-    checkpoint: dict[str, Any], *, num_songs: int, bars: int = 8, seed: int = 0, temperature: float = 1.0
+    checkpoint: dict[str, Any],
+    *,
+    num_songs: int,
+    bars: int = 8,
+    seed: int = 0,
+    temperature: float = 1.0,
+    device: str | torch.device | None = "cpu",
 ) -> list[Song]:
     """``num_songs`` songs of ``bars`` bars sampled in one batch (seeded; faster than one by one)."""
-    net, codec = load_model(checkpoint)
+    net, codec = load_model(checkpoint, device)
     rows = generate_tokens(net, codec, bars=bars, seed=seed, temperature=temperature, num_songs=num_songs)
     name = f"{checkpoint['model']} {checkpoint['train'].get('corpus', '')}"
     return [_crop(codec.decode(row), bars, f"{name} seed {seed} #{i}") for i, row in enumerate(rows)]
@@ -488,6 +503,7 @@ def evaluate(
     seed: int = 0,
     num_songs: int = GENERATED_SONGS,
     bars: int = 8,
+    device: str | torch.device | None = "cpu",
 ) -> dict[str, Any]:
     """Likelihood of ``split`` and the shared metrics of generated music.
 
@@ -507,7 +523,7 @@ def evaluate(
     if split not in corpus.splits:
         raise PipelineError(f"corpus {corpus.name} has no split {split!r}")
     started = time.perf_counter()
-    net, codec = load_model(checkpoint)
+    net, codec = load_model(checkpoint, device)
     result: dict[str, Any] = {
         "model": checkpoint["model"],
         "corpus": corpus.name,
@@ -530,7 +546,7 @@ def evaluate(
             for key in ("nll_nats_per_frame", "frames", "unseen_frame_share", "unseen_frames",
                         "unseen_nats_per_frame", "extra_nats_per_frame"):  # fmt: skip
                 result[key] = scored[key]
-    generated = generate_songs(checkpoint, num_songs=num_songs, bars=bars, seed=seed)
+    generated = generate_songs(checkpoint, num_songs=num_songs, bars=bars, seed=seed, device=device)
     registers = REGISTERS if corpus.name == "jazz" else None
     result["generated"] = metrics.corpus_metrics(generated, registers=registers, training=codec_view(codec, corpus))
     result["seconds"] = round(time.perf_counter() - started, 1)

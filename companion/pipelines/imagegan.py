@@ -43,6 +43,7 @@ import torch
 from ..checkpoint import FORMAT, resumable, save_checkpoint
 from ..codecs import encodable, image
 from ..data import Corpus
+from ..device import resolve_device, to_cpu
 from ..errors import CompanionError
 from ..models.imagegan import ImageCritic, ImageGANConfig, ImageGenerator, build, count_parameters
 from ..song import ChordLabel, Song
@@ -177,6 +178,7 @@ def train(
     snapshot_count: int = 64,
     checkpoint_every: int = 100,
     threads: int | None = 1,
+    device: str | torch.device | None = "cpu",
 ) -> dict[str, Any]:
     """Train the image GAN on ``corpus``'s train split; returns the checkpoint dict (also saved to
     ``out`` every ``checkpoint_every`` steps with the optimiser state, so ``resume`` continues).
@@ -201,7 +203,10 @@ def train(
         checkpoint_every: save to ``out`` every this many steps.
         threads: torch threads while training (restored afterwards); 1, as the shipped checkpoints
             were trained, so the CLI command reproduces them. None keeps torch's setting.
+        device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"`` (:func:`companion.device.resolve_device`);
+            recorded as ``train["device"]`` (``cpu_seconds`` stays the CPU time of the process).
     """
+    device = resolve_device(device)
     before = torch.get_num_threads()
     if threads is not None:
         torch.set_num_threads(threads)
@@ -209,7 +214,7 @@ def train(
         return _train(model, corpus, steps=steps, seed=seed, out=out, resume=resume, layout=layout, loss=loss,
                       drums=drums, hop=hop, batch_size=batch_size, max_seconds=max_seconds, config=config, gan=gan,
                       show_progress=show_progress, snapshot_every=snapshot_every, snapshot_count=snapshot_count,
-                      checkpoint_every=checkpoint_every)  # fmt: skip
+                      checkpoint_every=checkpoint_every, device=device)  # fmt: skip
     finally:
         torch.set_num_threads(before)
 
@@ -234,6 +239,7 @@ def _train(
     snapshot_every: int,
     snapshot_count: int,
     checkpoint_every: int,
+    device: torch.device,
 ) -> dict[str, Any]:
     if model != MODEL:
         raise PipelineError(f"the image-GAN pipeline trains {MODEL}, not {model!r}")
@@ -259,7 +265,7 @@ def _train(
     def sample_latent(n: int, rng: torch.Generator) -> torch.Tensor:
         return generator.sample_latent(n, rng)
 
-    trainer = GANTrainer(generator, critic, sample_latent, batches, gan_settings, seed=seed)
+    trainer = GANTrainer(generator, critic, sample_latent, batches, gan_settings, seed=seed, device=device)
     if previous is not None:
         trainer.load_state(previous)
     info = {
@@ -274,6 +280,7 @@ def _train(
         **({"skipped": skipped} if skipped else {}),
         "parameters": {"generator": count_parameters(generator), "critic": count_parameters(critic)},
         "torch_threads": torch.get_num_threads(),
+        "device": str(device),
     }
     base = {
         "format": FORMAT,
@@ -295,8 +302,8 @@ def _train(
     def on_checkpoint(t: GANTrainer) -> None:
         saved = t.state()
         info["cpu_seconds"] = round(cpu_before + time.process_time() - cpu_started, 2)
-        latest["checkpoint"] = {**base, "state": saved["state"], "train": {**info, **saved["train"]},
-                                "optimizer": saved["optimizer"]}  # fmt: skip
+        latest["checkpoint"] = to_cpu({**base, "state": saved["state"], "train": {**info, **saved["train"]},
+                                       "optimizer": saved["optimizer"]})  # fmt: skip
         if out is not None:
             save_checkpoint(out, latest["checkpoint"])
 
@@ -337,42 +344,47 @@ def _check(checkpoint: dict[str, Any]) -> None:
         raise PipelineError(f"not an {MODEL} checkpoint: model {checkpoint.get('model')!r}")
 
 
-def load_generator(checkpoint: dict[str, Any]) -> ImageGenerator:
-    """The generator of a checkpoint, in evaluation mode."""
+def load_generator(checkpoint: dict[str, Any], device: str | torch.device | None = "cpu") -> ImageGenerator:
+    """The generator of a checkpoint, in evaluation mode, on ``device``."""
     _check(checkpoint)
     generator = ImageGenerator(ImageGANConfig(**checkpoint["config"]["model"]))
     generator.load_state_dict({k[10:]: v for k, v in checkpoint["state"].items() if k.startswith("generator.")})
-    return generator.eval()
+    return generator.to(resolve_device(device)).eval()
 
 
-def load_critic(checkpoint: dict[str, Any]) -> ImageCritic:
-    """The critic (discriminator) of a checkpoint, in evaluation mode."""
+def load_critic(checkpoint: dict[str, Any], device: str | torch.device | None = "cpu") -> ImageCritic:
+    """The critic (discriminator) of a checkpoint, in evaluation mode, on ``device``."""
     _check(checkpoint)
     critic = ImageCritic(ImageGANConfig(**checkpoint["config"]["model"]))
     critic.load_state_dict({k[7:]: v for k, v in checkpoint["state"].items() if k.startswith("critic.")})
-    return critic.eval()
+    return critic.to(resolve_device(device)).eval()
 
 
 @torch.no_grad()
-def critic_scores(checkpoint: dict[str, Any], images: np.ndarray, batch: int = 256) -> np.ndarray:
+def critic_scores(
+    checkpoint: dict[str, Any], images: np.ndarray, batch: int = 256, device: str | torch.device | None = "cpu"
+) -> np.ndarray:
     """The critic's score of each image (N, C, 96, W): higher = "more real" to it."""
-    critic = load_critic(checkpoint)
+    critic = load_critic(checkpoint, device)
+    place = next(critic.parameters()).device
     x = torch.as_tensor(np.asarray(images, dtype=np.float32))
-    return torch.cat([critic(x[i : i + batch]) for i in range(0, len(x), batch)]).numpy()
+    return torch.cat([critic(x[i : i + batch].to(place)).cpu() for i in range(0, len(x), batch)]).numpy()
 
 
 @torch.no_grad()
 def generate_images(checkpoint: dict[str, Any], count: int, *, seed: int = 0, temperature: float = 1.0,
-                    batch: int = 256) -> np.ndarray:  # fmt: skip
+                    batch: int = 256, device: str | torch.device | None = "cpu") -> np.ndarray:  # fmt: skip
     """``count`` generated images (count, C, 96, W), pixel values in [0, 1] (not thresholded).
 
-    The latents are drawn from a generator seeded with ``seed`` and scaled by ``temperature``.
+    The latents are drawn from a CPU generator seeded with ``seed`` and scaled by ``temperature``;
+    the network runs on ``device``.
     """
     if count < 0 or temperature <= 0:
         raise PipelineError(f"count {count} and temperature {temperature}: need count >= 0, temperature > 0")
-    generator = load_generator(checkpoint)
+    generator = load_generator(checkpoint, device)
+    place = next(generator.parameters()).device
     latent = generator.sample_latent(count, torch.Generator().manual_seed(seed)) * temperature
-    parts = [generator(latent[i : i + batch]) for i in range(0, count, batch)]
+    parts = [generator(latent[i : i + batch].to(place)).cpu() for i in range(0, count, batch)]
     return torch.cat(parts).numpy() if parts else np.zeros((0, *checkpoint["codec"]["shape"]), np.float32)
 
 
@@ -384,7 +396,14 @@ def decode(checkpoint: dict[str, Any], images: np.ndarray, *, threshold: float |
                         resolution=codec["resolution"], program=codec["program"], title=title)  # fmt: skip
 
 
-def generate(checkpoint: dict[str, Any], *, bars: int = 8, seed: int = 0, temperature: float = 1.0) -> Song:
+def generate(
+    checkpoint: dict[str, Any],
+    *,
+    bars: int = 8,
+    seed: int = 0,
+    temperature: float = 1.0,
+    device: str | torch.device | None = "cpu",
+) -> Song:
     """A song of ``bars`` bars of 4/4 at the checkpoint's tempo: independent 9.6 s images end to end,
     thresholded at 0.5; the same seed gives the same MIDI bytes.
 
@@ -397,7 +416,7 @@ def generate(checkpoint: dict[str, Any], *, bars: int = 8, seed: int = 0, temper
     codec = checkpoint["codec"]
     bar_steps = 4 * 60.0 / codec["bpm"] / codec["seconds_per_step"]
     count = math.ceil(bars * bar_steps / image.STEPS)
-    images = generate_images(checkpoint, count, seed=seed, temperature=temperature)
+    images = generate_images(checkpoint, count, seed=seed, temperature=temperature, device=device)
     song = decode(checkpoint, images, title=f"{MODEL} {checkpoint['train'].get('corpus', '')} seed {seed}")
     return song.crop(0, bars * song.ticks_per_bar)
 
@@ -501,6 +520,7 @@ def evaluate(
     split: str = "test",
     seed: int = 0,
     clips: int = EVALUATION_CLIPS,
+    device: str | torch.device | None = "cpu",
 ) -> dict[str, Any]:
     """The shared metrics of ``clips`` generated 9.6 s clips next to the real ``split`` cut into
     9.6 s clips, both decoded from images the same way; plus pixel and direction statistics and the
@@ -518,7 +538,7 @@ def evaluate(
         raise PipelineError(f"corpus {corpus.name} has no split {split!r}")
     started = time.perf_counter()
     codec, settings = checkpoint["codec"], checkpoint["config"]
-    fake_images = generate_images(checkpoint, clips, seed=seed)
+    fake_images = generate_images(checkpoint, clips, seed=seed, device=device)
     real_images = corpus_clips(corpus.splits[split], layout=codec["layout"], drums=settings["drums"])
     generated = [decode(checkpoint, x[None], title=f"generated #{i}") for i, x in enumerate(fake_images)]
     real = real_clip_songs(corpus.splits[split], drums=settings["drums"], program=codec["program"])
@@ -530,11 +550,11 @@ def evaluate(
         row["notes_per_clip"] = round(sum(s.num_notes for s in songs) / max(len(songs), 1), 2)
     pixels = {"generated": pixel_stats(fake_images), "real": pixel_stats(real_images)}
     direction = {"generated": direction_stats(fake_images), "real": direction_stats(real_images)}
-    real_scores = critic_scores(checkpoint, real_images)
+    real_scores = critic_scores(checkpoint, real_images, device=device)
     critic = {
         "real": float(real_scores.mean()),
-        "real_reversed": float(critic_scores(checkpoint, image.reverse(real_images)).mean()),
-        "generated": float(critic_scores(checkpoint, fake_images).mean()),
+        "real_reversed": float(critic_scores(checkpoint, image.reverse(real_images), device=device).mean()),
+        "generated": float(critic_scores(checkpoint, fake_images, device=device).mean()),
         "real_std": float(real_scores.std()),
     }
     table = {}

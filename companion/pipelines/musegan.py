@@ -52,6 +52,7 @@ import torch
 from ..checkpoint import FORMAT, resumable, save_checkpoint
 from ..codecs import pianoroll
 from ..data import Corpus, registers_for
+from ..device import resolve_device, to_cpu
 from ..errors import CodecError, CompanionError
 from ..models.musegan import MuseGANConfig, MuseGANGenerator, build, count_parameters
 from ..song import Song, Tempo, TimeSignature, Track
@@ -231,6 +232,7 @@ def train(
     show_progress: bool | None = None,
     snapshot_every: int = 0,
     checkpoint_every: int = 50,
+    device: str | torch.device | None = "cpu",
 ) -> dict[str, Any]:
     """Train a MuseGAN model on ``corpus``'s train split; returns the checkpoint dict (also saved
     to ``out`` every ``checkpoint_every`` steps, with the optimiser state so ``resume`` can continue).
@@ -250,7 +252,10 @@ def train(
         snapshot_every: keep a snapshot of 4 fixed latents' output every this many steps, in the
             returned checkpoint's ``train["snapshots"]`` (step, bool roll) -- for the notebook.
         checkpoint_every: save to ``out`` every this many steps.
+        device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"`` (:func:`companion.device.resolve_device`);
+            recorded as ``train["device"]``. Batches and latents are still drawn on the CPU.
     """
+    device = resolve_device(device)
     steps = DEFAULT_STEPS if steps is None else int(steps)
     if steps < 1:
         raise PipelineError(f"steps must be >= 1, not {steps}")
@@ -279,7 +284,7 @@ def train(
     def sample_latent(n: int, rng: torch.Generator) -> torch.Tensor:
         return torch.randn((n, *net_config.latent_shape), generator=rng)
 
-    trainer = GANTrainer(generator, critic, sample_latent, batches, gan_config, seed=seed)
+    trainer = GANTrainer(generator, critic, sample_latent, batches, gan_config, seed=seed, device=device)
     if previous is not None:
         trainer.load_state(previous)
     info = {
@@ -296,6 +301,7 @@ def train(
         "dropped_notes": phrases.dropped_notes,
         "parameters": {"generator": count_parameters(generator), "critic": count_parameters(critic)},
         "torch_threads": torch.get_num_threads(),
+        "device": str(device),
     }
     base = {
         "format": FORMAT,
@@ -307,12 +313,9 @@ def train(
 
     def on_checkpoint(t: GANTrainer) -> None:
         saved = t.state()
-        latest["checkpoint"] = {
-            **base,
-            "state": saved["state"],
-            "train": {**info, **saved["train"]},
-            "optimizer": saved["optimizer"],
-        }
+        latest["checkpoint"] = to_cpu(
+            {**base, "state": saved["state"], "train": {**info, **saved["train"]}, "optimizer": saved["optimizer"]}
+        )
         if out is not None:
             save_checkpoint(out, latest["checkpoint"])
 
@@ -333,14 +336,14 @@ def train(
 
 
 # ---------------------------------------------------------------------- generate
-def load_generator(checkpoint: dict[str, Any]) -> MuseGANGenerator:
-    """The generator of a checkpoint, in evaluation mode."""
+def load_generator(checkpoint: dict[str, Any], device: str | torch.device | None = "cpu") -> MuseGANGenerator:
+    """The generator of a checkpoint, in evaluation mode, on ``device``."""
     if checkpoint.get("model") not in MODELS:
         raise PipelineError(f"not a MuseGAN checkpoint: model {checkpoint.get('model')!r}")
     generator = MuseGANGenerator(MuseGANConfig(**checkpoint["config"]["model"]))
     weights = {k[10:]: v for k, v in checkpoint["state"].items() if k.startswith("generator.")}
     generator.load_state_dict(weights)
-    return generator.eval()
+    return generator.to(resolve_device(device)).eval()
 
 
 def sample_latents(
@@ -364,6 +367,7 @@ def rolls(
     sampling: str | None = None,
     chain: bool = False,
     batch: int = 100,
+    device: str | torch.device | None = "cpu",
 ) -> np.ndarray:
     """Binary rolls of ``phrases`` generated phrases: bool (phrases, tracks, 4, 48, 84).
 
@@ -371,13 +375,16 @@ def rolls(
         sampling: ``"hysteresis"`` (the checkpoint's decoding rule, the default), ``"hard"``
             (threshold 0.5, the paper) or ``"bernoulli"`` (sample each cell).
         chain: share the time-independent latents across the phrases (one long song).
+        device: where the generator runs (the latents are drawn on the CPU from the seed).
     """
     decoding = checkpoint["codec"].get("decoding", DECODING)
     sampling = sampling or decoding["method"]
-    generator = load_generator(checkpoint)
+    generator = load_generator(checkpoint, device)
+    place = next(generator.parameters()).device
     rng = torch.Generator().manual_seed(seed)
     latent = sample_latents(generator.config, phrases, rng, temperature, chain=chain)
-    out = [generator.sample(latent[i : i + batch], sampling, rng, decoding["hold"]) for i in range(0, phrases, batch)]
+    out = [generator.sample(latent[i : i + batch].to(place), sampling, rng, decoding["hold"]).cpu()
+           for i in range(0, phrases, batch)]  # fmt: skip
     return torch.cat(out).numpy()
 
 
@@ -412,6 +419,7 @@ def generate(
     temperature: float = 1.0,
     sampling: str | None = None,
     chain: bool = True,
+    device: str | torch.device | None = "cpu",
 ) -> Song:
     """One song of ``bars`` bars (4-bar phrases end to end); the same seed gives the same MIDI bytes.
 
@@ -424,18 +432,25 @@ def generate(
     if bars < 1:
         raise PipelineError(f"bars must be >= 1, not {bars}")
     phrases = math.ceil(bars / BARS)
-    roll = rolls(checkpoint, phrases, seed=seed, temperature=temperature, sampling=sampling, chain=chain)
+    roll = rolls(checkpoint, phrases, seed=seed, temperature=temperature, sampling=sampling, chain=chain,
+                 device=device)  # fmt: skip
     roll = roll.transpose(1, 0, 2, 3, 4).reshape(roll.shape[1], phrases * BARS, STEPS_PER_BAR, PITCHES)[:, :bars]
     title = f"{checkpoint['model']} {checkpoint['train'].get('corpus', '')} seed {seed}"
     return decode(checkpoint, roll, title)
 
 
 def generate_phrases(
-    checkpoint: dict[str, Any], count: int, *, seed: int = 0, temperature: float = 1.0, sampling: str | None = None
+    checkpoint: dict[str, Any],
+    count: int,
+    *,
+    seed: int = 0,
+    temperature: float = 1.0,
+    sampling: str | None = None,
+    device: str | torch.device | None = "cpu",
 ) -> list[Song]:
     """``count`` independent 4-bar phrases as songs (what ``evaluate`` measures)."""
     name = f"{checkpoint['model']} {checkpoint['train'].get('corpus', '')} seed {seed}"
-    batch = rolls(checkpoint, count, seed=seed, temperature=temperature, sampling=sampling)
+    batch = rolls(checkpoint, count, seed=seed, temperature=temperature, sampling=sampling, device=device)
     return [decode(checkpoint, r, f"{name} #{i}") for i, r in enumerate(batch)]
 
 
@@ -502,6 +517,7 @@ def evaluate(
     seed: int = 0,
     bars: int = EVALUATION_BARS,
     sampling: str | None = None,
+    device: str | torch.device | None = "cpu",
 ) -> dict[str, Any]:
     """The shared metrics of ``bars`` generated bars (independent 4-bar phrases) next to the same
     metrics of the real ``split`` cut into 4-bar phrases, plus the paper's Table-1 figures.
@@ -523,8 +539,8 @@ def evaluate(
     registers = registers_for(corpus.name)
     decoding = dict(checkpoint["codec"].get("decoding", DECODING))
     sampling = sampling or decoding["method"]
-    generated = generate_phrases(checkpoint, math.ceil(bars / BARS), seed=seed, sampling=sampling)
-    thresholded = generate_phrases(checkpoint, math.ceil(bars / BARS), seed=seed, sampling="hard")
+    generated = generate_phrases(checkpoint, math.ceil(bars / BARS), seed=seed, sampling=sampling, device=device)
+    thresholded = generate_phrases(checkpoint, math.ceil(bars / BARS), seed=seed, sampling="hard", device=device)
     real = real_phrases(corpus.splits[split])
     training = corpus.train
     gen_row = metrics.corpus_metrics(generated, registers=registers, training=training)

@@ -138,9 +138,11 @@ class GANTrainer:
         generator: latent -> fake batch (its training-mode output is what the critic judges).
         critic: batch -> scores (batch,) or (batch, k).
         sample_latent: ``(batch_size, torch.Generator) -> latent``.
-        batches: an iterator of real batches (tensors on the generator's device).
+        batches: an iterator of real batches (moved to ``device`` as they come).
         config: the optimisation settings.
-        seed: seeds the trainer's generator (latents and penalty mixing weights).
+        seed: seeds the trainer's generator (latents and penalty mixing weights; a CPU generator,
+            whatever the device, so a seed draws the same numbers everywhere).
+        device: where the networks, latents and batches go (None: where the generator already is).
     """
 
     def __init__(
@@ -152,7 +154,12 @@ class GANTrainer:
         config: GANConfig | None = None,
         *,
         seed: int = 0,
+        device: str | torch.device | None = None,
     ) -> None:
+        if device is not None:
+            generator.to(device)
+            critic.to(device)
+        self.device = next(generator.parameters()).device
         self.generator, self.critic = generator, critic
         self.sample_latent, self.batches = sample_latent, batches
         self.config = config or GANConfig()
@@ -170,7 +177,7 @@ class GANTrainer:
         """One critic update on ``real`` and as many fakes; returns (loss, wasserstein, gp)."""
         c = self.config
         with torch.no_grad():
-            fake = self.generator(self.sample_latent(real.shape[0], self.rng))
+            fake = self.generator(self.sample_latent(real.shape[0], self.rng).to(self.device))
         real_scores = _columns(self.critic(real))
         fake_scores = _columns(self.critic(fake))
         distance = (real_scores.mean(0) - fake_scores.mean(0)).sum()
@@ -191,7 +198,7 @@ class GANTrainer:
         for p in self.critic.parameters():
             p.requires_grad_(False)
         try:
-            scores = _columns(self.critic(self.generator(self.sample_latent(batch_size, self.rng))))
+            scores = _columns(self.critic(self.generator(self.sample_latent(batch_size, self.rng).to(self.device))))
             loss = -scores.mean(0).sum() if self.config.loss == "wgan-gp" else F.softplus(-scores).mean(0).sum()
             self.g_optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -208,7 +215,7 @@ class GANTrainer:
         results = []
         batch_size = 0
         for _ in range(self.config.n_critic):
-            real = next(self.batches)
+            real = next(self.batches).to(self.device)
             batch_size = real.shape[0]
             results.append(self.critic_step(real))
         g_loss = self.generator_step(batch_size)
@@ -231,7 +238,7 @@ class GANTrainer:
         was_training = self.generator.training
         self.generator.eval()
         try:
-            sample = self.generator(latent).detach().cpu()
+            sample = self.generator(latent.to(self.device)).detach().cpu()
         finally:
             self.generator.train(was_training)
         self.snapshots.append((self.step, sample))

@@ -242,6 +242,7 @@ def train_lm(
     checkpoint_every: int | None = None,
     show_progress: bool = True,
     desc: str = "train",
+    device: str | torch.device | None = None,
 ) -> LMResult:
     """Train ``model`` (a :class:`~companion.models.gpt.GPT`) on token sequences.
 
@@ -258,6 +259,8 @@ def train_lm(
         checkpoint_every: also checkpoint between evaluations every this many steps.
         show_progress: draw a tqdm bar (rank 0 only).
         desc: the bar's label.
+        device: where the model and its batches go (None: where the model already is); batches are
+            still drawn on the CPU from the seeded generator, and checkpoints hold CPU tensors.
 
     Returns:
         An :class:`LMResult`; ``history`` has one entry per evaluation: step, seconds, lr, running
@@ -271,7 +274,7 @@ def train_lm(
     try:
         return _train(
             model, train, valid, config, budget, pad_id, unk_id, rare_ids, seed, resume, on_checkpoint,
-            checkpoint_every, show_progress and rank == 0, desc, rank, world,
+            checkpoint_every, show_progress and rank == 0, desc, rank, world, device,
         )  # fmt: skip
     finally:
         if joined:
@@ -279,7 +282,7 @@ def train_lm(
 
 
 def _train(model, train, valid, config, budget, pad_id, unk_id, rare_ids, seed, resume, on_checkpoint,
-           checkpoint_every, show, desc, rank, world) -> LMResult:  # fmt: skip
+           checkpoint_every, show, desc, rank, world, device=None) -> LMResult:  # fmt: skip
     if not train:
         raise TrainError("no training sequences")
     max_len = getattr(model, "max_len", config.context)
@@ -298,6 +301,9 @@ def _train(model, train, valid, config, budget, pad_id, unk_id, rare_ids, seed, 
         rare = torch.zeros(vocab, dtype=torch.bool)
         rare[torch.as_tensor(list(rare_ids), dtype=torch.long)] = True
 
+    if device is not None:
+        model.to(device)
+    device = next(model.parameters()).device
     optimizer = make_optimizer(model, config)
     generator = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed + rank)
@@ -378,6 +384,7 @@ def _train(model, train, valid, config, budget, pad_id, unk_id, rare_ids, seed, 
             inputs[rank * per_rank : (rank + 1) * per_rank],
             targets[rank * per_rank : (rank + 1) * per_rank],
         )
+        inputs, targets = inputs.to(device), targets.to(device)
         logits = net(inputs)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=pad_id)
         objective = loss
