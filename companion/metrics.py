@@ -63,15 +63,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .codecs import pianoroll
-from .harmony import (  # the chord recogniser (re-exported) and its grid, MuseGAN's 12 steps per beat
-    CHORD_TEMPLATES,
-    STEPS_PER_BEAT,
+from .harmony import (  # the chord recogniser (re-exported)
     TEMPLATE_MASKS,
     best_templates,
     chord_mask,
     recognise_chords,
 )
 from .song import ChordLabel, Song
+from .theory import CHORD_TEMPLATES, STEPS_PER_BEAT  # the templates and the grid, MuseGAN's 12 steps per beat
 
 QN_MIN_STEPS = 3
 """A "qualified note" lasts at least 3 steps at 12 steps per beat (a 16th note), as the MuseGAN paper

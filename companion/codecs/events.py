@@ -67,11 +67,12 @@ import numpy as np
 from ..errors import CodecError
 from ..harmony import recognise_chords
 from ..song import PITCH_CLASS_NAMES, ChordLabel, Note, Song, Tempo, TimeSignature, Track
+from ..theory import JSB_LOWEST_PITCH, RESOLUTION, STEPS_PER_BEAT
 
-STEPS_PER_BEAT = 12
-"""Position and Duration tokens count steps of 1/12 beat (16ths, 8ths and triplets are exact)."""
+# STEPS_PER_BEAT (companion.theory, 12): Position and Duration tokens count steps of 1/12 beat (16ths,
+# 8ths and triplets are exact).
 
-FINE_STEPS_PER_BEAT = 24
+FINE_STEPS_PER_BEAT = 2 * STEPS_PER_BEAT
 """The exact grid of the codec: 12 steps per beat plus the half-step ``Nudge`` tokens (32nd notes)."""
 
 MAX_BEATS_PER_BAR = 6
@@ -143,9 +144,6 @@ PITCH0 = TOKEN_ID["Pitch_0"]
 DURATION0 = TOKEN_ID[f"Duration_{DURATIONS[0]}"]
 DUR_NUDGE = TOKEN_ID["DurNudge"]
 VELOCITY0 = TOKEN_ID["Velocity_0"]
-
-JSB_LOWEST_PITCH = 21
-"""Column 0 of the 88-key JSB frames is A0 = MIDI 21."""
 
 TOKEN_KINDS: tuple[tuple[str, int, int], ...] = (
     ("special", PAD, BAR),
@@ -508,7 +506,7 @@ class EventCodec:
         return tokens
 
     # ------------------------------------------------------------------ events -> songs
-    def decode(self, tokens: Sequence[int], *, title: str = "", resolution: int = 480) -> Song:
+    def decode(self, tokens: Sequence[int], *, title: str = "", resolution: int = RESOLUTION) -> Song:
         """A song from tokens. Tolerant of model output: stops at the first EOS, skips PAD/BOS and any
         token that does not fit the grammar where it stands (a pitch class without an octave, a
         duration without a pitch ...). Frame tokens (the JSB serialisation) decode to a one-track song
@@ -710,7 +708,7 @@ class EventCodec:
             tempos=[Tempo(0, self.bpm)],
             time_signatures=[TimeSignature(0, 4, 4)],
         )
-        return pianoroll.decode(roll, resolution=480, title=title)
+        return pianoroll.decode(roll, resolution=RESOLUTION, title=title)
 
     # ------------------------------------------------------------------ persistence
     def to_dict(self) -> dict:
