@@ -23,7 +23,7 @@ A song reads, bar by bar::
   ``DurNudge`` (half a step longer) after a Duration, so they round-trip exactly without doubling the
   Position vocabulary for a handful of notes. Long durations are sums of Duration tokens.
 * **Harmony is explicit**: a Chord token at every chord change (root + one of the 11 qualities of
-  :data:`companion.harmony.CHORD_TEMPLATES`), from ``song.chords`` where a song has ground truth (the
+  :data:`companion.theory.CHORD_TEMPLATES`), from ``song.chords`` where a song has ground truth (the
   jazz corpus) and from the template recogniser :func:`companion.harmony.recognise_chords` elsewhere
   (the one the metric suite's chord-tone rate uses).
 * **Pitch = Octave + PitchClass**, so the octave the piano roll hides is a token of its own, named in
@@ -84,7 +84,7 @@ TIME_SIGNATURES: tuple[tuple[int, int], ...] = (
 """The time signatures the codec writes (each bar a whole number of 1/12-beat steps, at most 6 beats)."""
 
 CHORD_QUALITIES: tuple[str, ...] = ("maj", "min", "dim", "aug", "maj7", "m7", "7", "m7b5", "dim7", "6", "m6")
-"""Chord qualities, as :data:`companion.harmony.CHORD_TEMPLATES` and :data:`companion.jazz.CHORD_TONES` name them."""
+"""Chord qualities, as :data:`companion.theory.CHORD_TEMPLATES` and :data:`companion.theory.CHORD_TONES` name them."""
 
 MAX_TRACKS = 16
 """Track slots (as many as MIDI channels)."""
