@@ -12,8 +12,8 @@ The public API, stable across lessons::
 
 Modules, by concept (imports go one way, top to bottom):
 ``cli`` -> ``zoo``, ``compare``, ``demo`` -> ``pipelines`` -> ``metrics``, ``data``, ``plot``, ``train`` ->
-``codecs``, ``harmony``, ``midi``, ``audio``, ``interop``, ``checkpoint`` -> ``models``, ``song``, ``errors``
-(the README's package table has the full list).
+``codecs`` -> ``harmony``, ``midi``, ``audio``, ``interop``, ``checkpoint`` -> ``roll``, ``models`` -> ``song``,
+``errors`` -> ``theory`` (the grid and music theory, a leaf; the README's package table has the full list).
 """
 
 from .data import Corpus, load_corpus

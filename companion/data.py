@@ -32,16 +32,13 @@ import numpy as np
 from .errors import CompanionError, DataError
 from .files import write_atomically
 from .song import Note, Song, Tempo, TimeSignature, Track
+from .theory import BACH_REGISTERS, JAZZ_REGISTERS, JSB_LOWEST_PITCH, RESOLUTION
 
 SPLITS = ("train", "valid", "test")
 BENCHMARK_CORPORA = ("jsb", "nottingham", "musedata", "pianomidi")
 CORPORA = ("bach", *BENCHMARK_CORPORA, "jazz", "folder")
 BACH_VOICES = ("Soprano", "Alto", "Tenor", "Bass")
 BACH_PROGRAM = 52  # General MIDI "Choir Aahs"
-BACH_REGISTERS = {"Soprano": (60, 81), "Alto": (55, 74), "Tenor": (48, 69), "Bass": (40, 62)}
-"""Textbook SATB ranges (C4-A5, G3-D5, C3-A4, E2-D4), inclusive MIDI pitches: the yardstick for
-register adherence on ``bach`` (the real chorales keep 99-100% of their notes inside them)."""
-JSB_LOWEST_PITCH = 21  # column 0 of the 88-key frames is A0
 _CACHE_VERSION = 1
 
 
@@ -113,9 +110,7 @@ def registers_for(corpus: str) -> dict[str, tuple[int, int]] | None:
     if corpus == "bach":
         return dict(BACH_REGISTERS)
     if corpus == "jazz":
-        from .jazz import REGISTERS
-
-        return dict(REGISTERS)
+        return dict(JAZZ_REGISTERS)
     return None
 
 
@@ -307,7 +302,7 @@ def load_jsb(path: str | os.PathLike | None = None) -> Corpus:
 def frames_to_song(
     frames: np.ndarray,
     title: str = "",
-    resolution: int = 480,
+    resolution: int = RESOLUTION,
     bpm: float = 100.0,
     track: tuple[str, int] = ("Chorale", BACH_PROGRAM),
 ) -> Song:

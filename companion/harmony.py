@@ -3,13 +3,13 @@
 Two layers need the same answer. The event codec (:mod:`companion.codecs.events`) writes a Chord
 token at every chord change, recognised here when a song has no ground-truth chords; the metric suite
 (:mod:`companion.metrics`) scores chord-tone rate against the same recognised chords. This module sits
-below both and imports only :mod:`companion.song`, :mod:`companion.jazz` (for
-:data:`~companion.jazz.CHORD_TONES`) and the piano-roll codec, so neither the event codec nor the
-metrics reach up into the other.
+below both and the codecs: it imports only :mod:`companion.theory` (the grid and the templates),
+:mod:`companion.song` and :mod:`companion.roll` (the binary roll), so neither the event codec nor the
+metrics reach up into the other, and the imports go one way.
 
 The recogniser, one chord per beat (:func:`recognise_chords`):
 
-1. the song's binary roll at :data:`STEPS_PER_BEAT` steps per beat (``pianoroll.encode(...,
+1. the song's binary roll at :data:`STEPS_PER_BEAT` steps per beat (``roll.encode(...,
    quantize=True)``: notes rounded to the nearest step, at least one step long) gives each beat a
    duration-weighted chroma of the pitched tracks (:func:`beat_chroma`);
 2. every template of :data:`CHORD_TEMPLATES` on the 12 roots is scored by the note-time it covers;
@@ -33,22 +33,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .codecs import pianoroll
-from .jazz import CHORD_TONES
+from .roll import encode
 from .song import ChordLabel, Song
+from .theory import CHORD_TEMPLATES, STEPS_PER_BEAT
 
-STEPS_PER_BEAT = 12
-"""The recogniser's grid: 12 steps per beat (holds 16th notes and triplets), MuseGAN's grid."""
-
-CHORD_TEMPLATES: dict[str, tuple[int, ...]] = {
-    "maj": (0, 4, 7),
-    "min": (0, 3, 7),
-    "dim": (0, 3, 6),
-    "aug": (0, 4, 8),
-    **{q: CHORD_TONES[q] for q in ("maj7", "m7", "7", "m7b5", "dim7", "6", "m6")},
-}
-"""Chord quality -> semitones above the root: the recogniser's templates, simplest first (triads, then
-the jazz corpus's four-note qualities of :data:`companion.jazz.CHORD_TONES`)."""
+# STEPS_PER_BEAT (12, MuseGAN's grid: the recogniser's) and CHORD_TEMPLATES (the recogniser's templates,
+# simplest first) are defined in companion.theory and stay importable from here.
 
 
 def chord_mask(root: int, quality: str) -> np.ndarray:
@@ -121,7 +111,7 @@ def beat_chroma(song: Song) -> tuple[np.ndarray, np.ndarray]:
     """The duration-weighted chroma and the bass of each beat of ``song``'s pitched tracks.
 
     The song's binary roll at :data:`STEPS_PER_BEAT` steps per beat
-    (``pianoroll.encode(..., quantize=True)``, the roll :mod:`companion.metrics` reads too). Tracks
+    (``companion.roll.encode(..., quantize=True)``, the roll :mod:`companion.metrics` reads too). Tracks
     sharing a name are pooled into one part, in which a pitch sounds at a step or not (two notes of
     one part on one pitch count once); a part is pitched unless all its tracks are drums.
 
@@ -129,7 +119,7 @@ def beat_chroma(song: Song) -> tuple[np.ndarray, np.ndarray]:
         chroma: int64 (beats, 12): steps each pitch class sounds in each beat, summed over the pitched
         parts; bass: int64 (beats,): the lowest pitch class sounding in each beat (0 where silent).
     """
-    active = pianoroll.encode(song, STEPS_PER_BEAT, quantize=True).active  # (tracks, steps, 128)
+    active = encode(song, STEPS_PER_BEAT, quantize=True).active  # (tracks, steps, 128)
     num_beats = -(-active.shape[1] // STEPS_PER_BEAT)
     active = np.pad(active, ((0, 0), (0, num_beats * STEPS_PER_BEAT - active.shape[1]), (0, 0)))
     parts: dict[str, list[int]] = {}

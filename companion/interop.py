@@ -19,10 +19,11 @@ import numpy as np
 from .codecs import pianoroll
 from .errors import DataError
 from .song import DEFAULT_BPM, Note, Song, Tempo, TimeSignature, Track
+from .theory import RESOLUTION, STEPS_PER_BEAT
 
 
 # ---------------------------------------------------------------- pypianoroll
-def to_multitrack(song: Song, steps_per_beat: int = 12, *, quantize: bool = True):
+def to_multitrack(song: Song, steps_per_beat: int = STEPS_PER_BEAT, *, quantize: bool = True):
     """A ``pypianoroll.Multitrack`` of ``song`` (velocity rolls over 128 pitches, tempo per step)."""
     import pypianoroll
 
@@ -53,7 +54,7 @@ def _held_velocity(active: np.ndarray, onsets: np.ndarray, velocities: np.ndarra
     return np.where(active, held, 0).astype(np.uint8)
 
 
-def from_multitrack(multitrack, resolution: int = 480, title: str = "") -> Song:
+def from_multitrack(multitrack, resolution: int = RESOLUTION, title: str = "") -> Song:
     """A Song from a ``pypianoroll.Multitrack``; each run of non-zero cells becomes one note with the
     velocity of its first cell, and tempo changes come from the per-step tempo array."""
     steps_per_beat = int(multitrack.resolution)
@@ -116,7 +117,7 @@ def to_music21(song: Song):
     return score
 
 
-def from_music21(score, resolution: int = 480, title: str = "", program: int = 0) -> Song:
+def from_music21(score, resolution: int = RESOLUTION, title: str = "", program: int = 0) -> Song:
     """A Song from a music21 Score: one track per Part, ties merged, grace notes (no duration)
     dropped, a pickup bar padded so that bar lines fall on multiples of the bar length."""
     from music21 import meter, tempo

@@ -40,25 +40,21 @@ from functools import cache
 
 import numpy as np
 
+from companion import theory
 from companion.song import PITCH_CLASS_NAMES, ChordLabel, Note, Song, Tempo, TimeSignature, Track
 
-RESOLUTION = 480
-"""Ticks per beat (quarter note) of every jazz Song."""
+RESOLUTION = theory.RESOLUTION
+"""Ticks per beat (quarter note) of every jazz Song (:data:`companion.theory.RESOLUTION`)."""
 
-STEPS_PER_BEAT = 12
+STEPS_PER_BEAT = theory.STEPS_PER_BEAT
 """Grid steps per beat: every note start and duration is a multiple of ``RESOLUTION // 12 == 40`` ticks."""
 
 STEP = RESOLUTION // STEPS_PER_BEAT
-BEATS_PER_BAR = 4
+BEATS_PER_BAR = theory.BEATS_PER_BAR
 TICKS_PER_BAR = RESOLUTION * BEATS_PER_BAR
 
-REGISTERS: dict[str, tuple[int, int]] = {
-    "melody": (60, 84),  # C4-C6
-    "comping": (48, 72),  # C3-C5
-    "extensions": (84, 96),  # C6-C7
-    "bass": (36, 48),  # C2-C3
-}
-"""Inclusive MIDI pitch range of each pitched track (C4 = 60)."""
+REGISTERS: dict[str, tuple[int, int]] = theory.JAZZ_REGISTERS
+"""Inclusive MIDI pitch range of each pitched track (C4 = 60): :data:`companion.theory.JAZZ_REGISTERS`."""
 
 TRACK_NAMES = ("melody", "comping", "extensions", "bass", "drums")
 """Track order of every Song."""
@@ -72,30 +68,14 @@ FORMS = ("ii-V-I", "blues", "rhythm-changes")
 FORM_BARS: dict[str, int] = {"ii-V-I": 16, "blues": 12, "rhythm-changes": 32}
 """Bars in one chorus of each form."""
 
-KEY_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
+KEY_NAMES = theory.KEY_NAMES
 """Key names by pitch class, spelled with flats as jazz players do (used in titles)."""
 
-CHORD_TONES: dict[str, tuple[int, ...]] = {
-    "maj7": (0, 4, 7, 11),
-    "m7": (0, 3, 7, 10),
-    "7": (0, 4, 7, 10),
-    "m7b5": (0, 3, 6, 10),
-    "dim7": (0, 3, 6, 9),
-    "6": (0, 4, 7, 9),
-    "m6": (0, 3, 7, 9),
-}
-"""Chord quality -> semitone intervals above the root."""
+CHORD_TONES: dict[str, tuple[int, ...]] = theory.CHORD_TONES
+"""Chord quality -> semitone intervals above the root (:data:`companion.theory.CHORD_TONES`)."""
 
-SCALES: dict[str, tuple[int, ...]] = {
-    "maj7": (0, 2, 4, 5, 7, 9, 11),  # ionian
-    "m7": (0, 2, 3, 5, 7, 9, 10),  # dorian
-    "7": (0, 2, 4, 5, 7, 9, 10),  # mixolydian
-    "m7b5": (0, 2, 3, 5, 6, 8, 10),  # locrian natural 2
-    "dim7": (0, 2, 3, 5, 6, 8, 9, 11),  # whole-half diminished
-    "6": (0, 2, 4, 5, 7, 9, 11),  # major
-    "m6": (0, 2, 3, 5, 7, 9, 11),  # melodic minor
-}
-"""Chord quality -> the chord-scale the melody and bass walk in (semitones above the root)."""
+SCALES: dict[str, tuple[int, ...]] = theory.SCALES
+"""Chord quality -> the chord-scale the melody and bass walk in (:data:`companion.theory.SCALES`)."""
 
 VOICINGS: dict[str, tuple[tuple[int, ...], ...]] = {
     "maj7": ((4, 7, 11, 14), (4, 11, 14, 21), (4, 11, 14)),  # 3 5 7 9, 3 7 9 13, 3 7 9
@@ -173,7 +153,7 @@ _HALF_COMPS: tuple[tuple[tuple[int, int], ...], ...] = (
 _SWING_EIGHTHS = ((0, 320), (320, 160))
 _CELLS: tuple[tuple[tuple[int, int], ...], ...] = (
     _SWING_EIGHTHS,
-    ((0, 480),),  # quarter
+    ((0, RESOLUTION),),  # quarter
     ((0, 160), (160, 160), (320, 160)),  # triplet eighths
     ((0, 320),),  # eighth then an eighth rest
     ((320, 160),),  # eighth rest then an off-beat eighth (push)
@@ -515,7 +495,7 @@ def _extensions(r: random.Random, chords: list[ChordLabel]) -> list[Note]:
     for chord in chords:
         if r.random() >= 0.35:
             continue
-        tick = chord.tick + r.choice((0, 0, 320, 480))
+        tick = chord.tick + r.choice((0, 0, 320, RESOLUTION))
         span = chord.tick + chord.duration - tick
         duration = min(span, r.choice((2, 3, 4, 6)) * RESOLUTION - r.choice((0, 80)))
         tensions = list(TENSIONS[chord.quality])

@@ -22,7 +22,7 @@ The metrics (units in brackets):
   ground-truth chords (``song.chords`` of the jazz corpus) or the template chord recogniser of
   :mod:`companion.harmony` (re-exported here as :func:`recognise_chords` and :data:`CHORD_TEMPLATES`).
 * register adherence [share 0..1 of a track's notes inside its register], e.g.
-  :data:`companion.jazz.REGISTERS`.
+  :data:`companion.theory.JAZZ_REGISTERS`.
 * copy rate [share 0..1 of generated 4-bar windows found verbatim in the training songs].
 * diversity [mean pairwise Jaccard distance 0..1 between the songs' first bars; 0 = all identical].
 * voice-crossing rate [share 0..1 of the steps with two SATB voices sounding where a lower one is
@@ -63,15 +63,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .codecs import pianoroll
-from .harmony import (  # the chord recogniser (re-exported) and its grid, MuseGAN's 12 steps per beat
-    CHORD_TEMPLATES,
-    STEPS_PER_BEAT,
+from .harmony import (  # the chord recogniser (re-exported)
     TEMPLATE_MASKS,
     best_templates,
     chord_mask,
     recognise_chords,
 )
 from .song import ChordLabel, Song
+from .theory import CHORD_TEMPLATES, STEPS_PER_BEAT  # the templates and the grid, MuseGAN's 12 steps per beat
 
 QN_MIN_STEPS = 3
 """A "qualified note" lasts at least 3 steps at 12 steps per beat (a 16th note), as the MuseGAN paper
@@ -402,7 +401,7 @@ def register_adherence(song: Song, registers: dict[str, tuple[int, int]]) -> dic
     Args:
         song: the song.
         registers: track name -> inclusive (low, high) MIDI pitches, e.g.
-            :data:`companion.jazz.REGISTERS`.
+            :data:`companion.theory.JAZZ_REGISTERS`.
 
     Returns:
         Track name -> share 0..1, for the named tracks that have notes.
@@ -418,7 +417,7 @@ def chord_tone_rate(
     Definition: the share of pitched note-time (the sum over notes of their duration on the
     12-step grid; drums excluded) whose pitch class belongs to the chord sounding at that time.
     With ``chords`` (ground truth, e.g. ``song.chords`` of the jazz corpus) the labels and their
-    tones (:data:`companion.jazz.CHORD_TONES`, plus the triads of :data:`CHORD_TEMPLATES`) are used,
+    tones (:data:`companion.theory.CHORD_TONES`, plus the triads of :data:`CHORD_TEMPLATES`) are used,
     and only note-time under a label is scored. With ``chords=None`` every beat is scored against
     the template :func:`recognise_chords` picks for it: the most favourable chord per beat, so this
     is a lenient score (random pitches in the rhythm of the Bach chorales still reach about 0.8,
@@ -727,7 +726,7 @@ def corpus_metrics(
 
     Args:
         songs: the songs to measure (a model's output or a corpus).
-        registers: track name -> inclusive (low, high) pitches, e.g. :data:`companion.jazz.REGISTERS`.
+        registers: track name -> inclusive (low, high) pitches, e.g. :data:`companion.theory.JAZZ_REGISTERS`.
         training: the training songs, to measure the copy rate of ``songs`` against.
 
     Returns:

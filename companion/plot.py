@@ -38,7 +38,7 @@ def plot_song(
             default the whole song. Drum tracks are drawn in grey at their General MIDI key numbers
             (e.g. ride cymbal 51), which are not pitches: pass ``song.without_drums()`` to hide them.
         registers: optional track name -> (low, high) pitch band, shaded behind the notes (the jazz
-            corpus passes :data:`companion.jazz.REGISTERS`).
+            corpus passes :data:`companion.theory.JAZZ_REGISTERS`).
 
     Returns:
         The Axes.

@@ -18,10 +18,10 @@ import bisect
 import math
 from dataclasses import dataclass, field, replace
 
-DEFAULT_RESOLUTION = 480
-DEFAULT_BPM = 100.0
+from .theory import PITCH_CLASS_NAMES
+from .theory import RESOLUTION as DEFAULT_RESOLUTION
 
-PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+DEFAULT_BPM = 100.0
 
 
 def pitch_name(pitch: int) -> str:

@@ -36,6 +36,7 @@ import numpy as np
 
 from ..errors import CodecError
 from ..song import Song, Tempo, TimeSignature, Track
+from ..theory import RESOLUTION
 from . import pianoroll
 
 PAD, BOS, EOS, UNK = 0, 1, 2, 3
@@ -274,7 +275,7 @@ class ChordCodec:
             tempos=[Tempo(0, self.bpm)],
             time_signatures=[TimeSignature(0, numerator, denominator)],
         )
-        return pianoroll.decode(roll, resolution=480, title=title)
+        return pianoroll.decode(roll, resolution=RESOLUTION, title=title)
 
     # ------------------------------------------------------------------ likelihood
     def fallback_probabilities(self) -> np.ndarray:

@@ -23,7 +23,7 @@ A song reads, bar by bar::
   ``DurNudge`` (half a step longer) after a Duration, so they round-trip exactly without doubling the
   Position vocabulary for a handful of notes. Long durations are sums of Duration tokens.
 * **Harmony is explicit**: a Chord token at every chord change (root + one of the 11 qualities of
-  :data:`companion.harmony.CHORD_TEMPLATES`), from ``song.chords`` where a song has ground truth (the
+  :data:`companion.theory.CHORD_TEMPLATES`), from ``song.chords`` where a song has ground truth (the
   jazz corpus) and from the template recogniser :func:`companion.harmony.recognise_chords` elsewhere
   (the one the metric suite's chord-tone rate uses).
 * **Pitch = Octave + PitchClass**, so the octave the piano roll hides is a token of its own, named in
@@ -67,11 +67,12 @@ import numpy as np
 from ..errors import CodecError
 from ..harmony import recognise_chords
 from ..song import PITCH_CLASS_NAMES, ChordLabel, Note, Song, Tempo, TimeSignature, Track
+from ..theory import JSB_LOWEST_PITCH, RESOLUTION, STEPS_PER_BEAT
 
-STEPS_PER_BEAT = 12
-"""Position and Duration tokens count steps of 1/12 beat (16ths, 8ths and triplets are exact)."""
+# STEPS_PER_BEAT (companion.theory, 12): Position and Duration tokens count steps of 1/12 beat (16ths,
+# 8ths and triplets are exact).
 
-FINE_STEPS_PER_BEAT = 24
+FINE_STEPS_PER_BEAT = 2 * STEPS_PER_BEAT
 """The exact grid of the codec: 12 steps per beat plus the half-step ``Nudge`` tokens (32nd notes)."""
 
 MAX_BEATS_PER_BAR = 6
@@ -83,7 +84,7 @@ TIME_SIGNATURES: tuple[tuple[int, int], ...] = (
 """The time signatures the codec writes (each bar a whole number of 1/12-beat steps, at most 6 beats)."""
 
 CHORD_QUALITIES: tuple[str, ...] = ("maj", "min", "dim", "aug", "maj7", "m7", "7", "m7b5", "dim7", "6", "m6")
-"""Chord qualities, as :data:`companion.harmony.CHORD_TEMPLATES` and :data:`companion.jazz.CHORD_TONES` name them."""
+"""Chord qualities, as :data:`companion.theory.CHORD_TEMPLATES` and :data:`companion.theory.CHORD_TONES` name them."""
 
 MAX_TRACKS = 16
 """Track slots (as many as MIDI channels)."""
@@ -143,9 +144,6 @@ PITCH0 = TOKEN_ID["Pitch_0"]
 DURATION0 = TOKEN_ID[f"Duration_{DURATIONS[0]}"]
 DUR_NUDGE = TOKEN_ID["DurNudge"]
 VELOCITY0 = TOKEN_ID["Velocity_0"]
-
-JSB_LOWEST_PITCH = 21
-"""Column 0 of the 88-key JSB frames is A0 = MIDI 21."""
 
 TOKEN_KINDS: tuple[tuple[str, int, int], ...] = (
     ("special", PAD, BAR),
@@ -508,7 +506,7 @@ class EventCodec:
         return tokens
 
     # ------------------------------------------------------------------ events -> songs
-    def decode(self, tokens: Sequence[int], *, title: str = "", resolution: int = 480) -> Song:
+    def decode(self, tokens: Sequence[int], *, title: str = "", resolution: int = RESOLUTION) -> Song:
         """A song from tokens. Tolerant of model output: stops at the first EOS, skips PAD/BOS and any
         token that does not fit the grammar where it stands (a pitch class without an octave, a
         duration without a pitch ...). Frame tokens (the JSB serialisation) decode to a one-track song
@@ -710,7 +708,7 @@ class EventCodec:
             tempos=[Tempo(0, self.bpm)],
             time_signatures=[TimeSignature(0, 4, 4)],
         )
-        return pianoroll.decode(roll, resolution=480, title=title)
+        return pianoroll.decode(roll, resolution=RESOLUTION, title=title)
 
     # ------------------------------------------------------------------ persistence
     def to_dict(self) -> dict:

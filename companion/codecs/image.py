@@ -37,6 +37,7 @@ import numpy as np
 
 from ..errors import CodecError
 from ..song import Note, Song, Tempo, TimeSignature, Track
+from ..theory import RESOLUTION
 from .pianoroll import MAX_CELLS
 
 SECONDS_PER_STEP = 0.05
@@ -281,7 +282,7 @@ def decode(
     *,
     threshold: float = 0.5,
     bpm: float = DEFAULT_BPM,
-    resolution: int = 480,
+    resolution: int = RESOLUTION,
     program: int = 0,
     velocity: int = 90,
     title: str = "",

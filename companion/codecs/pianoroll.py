@@ -7,7 +7,8 @@ velocity; so the codec also returns ``onsets`` and ``velocities``, which make th
 the grid. Decoding from ``active`` alone (what a model produces) merges repeated notes: lesson 01
 counts how many, lesson 02 measures what it does to generated music.
 
-The roll is capped (``MAX_CELLS``) and a song too long for the cap raises :class:`CodecError`
+The roll (:class:`Roll`, :func:`encode`: defined in :mod:`companion.roll`, re-exported here) is
+capped (``MAX_CELLS``) and a song too long for the cap raises :class:`CodecError`
 naming the song, before anything is allocated.
 
 Used by notebooks 01_representing_music, 02_musegan, 04_gpt_chords, 06_diminishing_returns.
@@ -15,151 +16,15 @@ Used by notebooks 01_representing_music, 02_musegan, 04_gpt_chords, 06_diminishi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ..errors import CodecError
+from ..roll import MAX_CELLS, Roll, encode
 from ..song import Note, Song, Tempo, TimeSignature, Track
-
-MAX_CELLS = 256 * 1024 * 1024
-"""Largest roll (tracks x steps x pitches cells) the codec will allocate: 256 Mi booleans."""
+from ..theory import RESOLUTION
 
 
-@dataclass
-class Roll:
-    """A multi-track piano roll at a grid.
-
-    Attributes:
-        active: bool (tracks, steps, pitches): a pitch sounds during the step.
-        onsets: bool, same shape: a note starts at the step (None when unknown, e.g. model output).
-        velocities: uint8, same shape: the velocity at each onset (None when unknown).
-        steps_per_beat: grid resolution.
-        lowest_pitch: MIDI pitch of column 0.
-        tracks: Track templates (name, program, is_drum) with no notes, one per roll track.
-        tempos, time_signatures: carried from the song, in steps, so decoding needs no guesswork
-            about the sampling rate (the seed's "fs cannot be obtained from the predictions").
-    """
-
-    active: np.ndarray
-    onsets: np.ndarray | None
-    velocities: np.ndarray | None
-    steps_per_beat: int
-    lowest_pitch: int
-    tracks: list[Track]
-    tempos: list[Tempo]
-    time_signatures: list[TimeSignature]
-
-    @property
-    def num_steps(self) -> int:
-        return self.active.shape[1]
-
-    @property
-    def num_pitches(self) -> int:
-        return self.active.shape[2]
-
-
-def encode(
-    song: Song,
-    steps_per_beat: int = 12,
-    lowest_pitch: int = 0,
-    num_pitches: int = 128,
-    *,
-    num_steps: int | None = None,
-    quantize: bool = False,
-) -> Roll:
-    """Encode ``song`` as a :class:`Roll`.
-
-    Args:
-        song: the song.
-        steps_per_beat: grid steps per beat (12 holds 16ths and triplets; MuseGAN uses 12).
-        lowest_pitch, num_pitches: the pitch window (MuseGAN: 24 and 84, C1..B7).
-        num_steps: roll length (default: the song's end, rounded up to whole steps).
-        quantize: round notes to the nearest step (a note never shrinks below one step). Without
-            it, a note off the grid raises CodecError, so an "exact" round trip cannot lie.
-
-    Raises:
-        CodecError: a note off the grid (without ``quantize``), a pitch outside the window, or a
-            roll larger than ``MAX_CELLS``.
-    """
-    if steps_per_beat < 1 or song.resolution % steps_per_beat and not quantize:
-        raise CodecError(
-            f"{song.title or 'song'}: resolution {song.resolution} is not divisible into "
-            f"{steps_per_beat} steps per beat (pass quantize=True to round)"
-        )
-    step = song.resolution / steps_per_beat
-    tracks = [t for t in song.tracks]
-    starts, ends, pitches, velocities, track_ids = _note_arrays(tracks)
-    if quantize:
-        s = np.rint(starts / step).astype(np.int64)
-        e = np.maximum(np.rint(ends / step).astype(np.int64), s + 1)
-    else:
-        off = (starts % step != 0) | (ends % step != 0)
-        if off.any():
-            i = int(np.argmax(off))
-            raise CodecError(
-                f"{song.title or 'song'}: note at tick {int(starts[i])} (pitch {int(pitches[i])}) is off the "
-                f"{steps_per_beat}-steps-per-beat grid (pass quantize=True to round)"
-            )
-        s, e = (starts // step).astype(np.int64), (ends // step).astype(np.int64)
-    length = num_steps if num_steps is not None else int(e.max(initial=0))
-    cells = max(len(tracks), 1) * length * num_pitches
-    if cells > MAX_CELLS:
-        raise CodecError(
-            f"{song.title or 'song'}: a roll of {len(tracks)} tracks x {length:,} steps x {num_pitches} "
-            f"pitches is {cells:,} cells, over the {MAX_CELLS:,}-cell cap"
-        )
-    column = pitches - lowest_pitch
-    outside = (column < 0) | (column >= num_pitches)
-    if outside.any():
-        raise CodecError(
-            f"{song.title or 'song'}: pitch {int(pitches[np.argmax(outside)])} is outside the roll's "
-            f"range {lowest_pitch}..{lowest_pitch + num_pitches - 1}"
-        )
-    keep = s < length
-    s, e, column, velocities, track_ids = (
-        s[keep],
-        np.minimum(e[keep], length),
-        column[keep],
-        velocities[keep],
-        track_ids[keep],
-    )
-    shape = (len(tracks), length, num_pitches)
-    active = np.zeros(shape, dtype=bool)
-    onsets = np.zeros(shape, dtype=bool)
-    vel = np.zeros(shape, dtype=np.uint8)
-    # Fill every (track, step, pitch) a note covers in one vectorised scatter.
-    lengths = e - s
-    if len(lengths):
-        rows = np.repeat(track_ids, lengths)
-        cols = np.repeat(column, lengths)
-        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        active[rows, np.repeat(s, lengths) + offsets, cols] = True
-    onsets[track_ids, s, column] = True
-    vel[track_ids, s, column] = velocities
-    return Roll(
-        active=active,
-        onsets=onsets,
-        velocities=vel,
-        steps_per_beat=steps_per_beat,
-        lowest_pitch=lowest_pitch,
-        tracks=[Track(t.name, t.program, t.is_drum) for t in tracks],
-        tempos=[Tempo(round(t.tick / step), t.bpm) for t in song.tempos],
-        time_signatures=[TimeSignature(round(t.tick / step), t.numerator, t.denominator) for t in song.time_signatures],
-    )
-
-
-def _note_arrays(tracks: list[Track]) -> tuple[np.ndarray, ...]:
-    count = sum(len(t.notes) for t in tracks)
-    data = np.fromiter(
-        (v for i, t in enumerate(tracks) for n in t.notes for v in (n.start, n.end, n.pitch, n.velocity, i)),
-        dtype=np.int64,
-        count=count * 5,
-    ).reshape(count, 5)
-    return data[:, 0], data[:, 1], data[:, 2], data[:, 3], data[:, 4]
-
-
-def decode(roll: Roll, resolution: int = 480, default_velocity: int = 90, title: str = "") -> Song:
+def decode(roll: Roll, resolution: int = RESOLUTION, default_velocity: int = 90, title: str = "") -> Song:
     """Decode a :class:`Roll` back to a :class:`Song` at ``resolution`` ticks per beat.
 
     With ``roll.onsets`` the notes are exactly those encoded; without (a model's output), each run of
@@ -261,3 +126,6 @@ def roundtrip_report(song: Song, steps_per_beat: int, *, binary_only: bool = Fal
         "changed": song.num_notes - len(original & decoded),
         "velocity_kept": bool(velocity_kept) and not binary_only,
     }
+
+
+__all__ = ["MAX_CELLS", "Roll", "decode", "encode", "roundtrip_report"]

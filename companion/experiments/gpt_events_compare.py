@@ -36,6 +36,7 @@ import torch
 from .. import metrics, zoo
 from ..data import load_corpus
 from ..pipelines import gpt as pipeline
+from ..theory import JAZZ_REGISTERS
 from . import RESULTS, provenance, write_result
 from .gpt_events_common import threads
 
@@ -86,11 +87,9 @@ def score(model: str, corpus, *, num_songs: int, bars: int) -> dict | None:
 def reference(corpus, *, num_songs: int, bars: int) -> dict:
     """The same measurements on real music: the first ``bars`` bars of test songs (cycled to
     ``num_songs``), so the generated figures have a target."""
-    from ..jazz import REGISTERS
-
     test = [s for s in corpus.test if s.num_notes]
     songs = [test[i % len(test)].crop(0, bars * test[i % len(test)].ticks_per_bar) for i in range(num_songs)]
-    registers = REGISTERS if corpus.name == "jazz" else None
+    registers = JAZZ_REGISTERS if corpus.name == "jazz" else None
     recognised = [metrics.chord_tone_rate(s) for s in songs if s.num_notes]
     own = [metrics.chord_tone_rate(s, s.chords) for s in songs if s.chords and s.num_notes]
     return {

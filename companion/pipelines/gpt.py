@@ -44,6 +44,7 @@ from ..errors import CodecError, CompanionError
 from ..likelihood import frame_nll, sequence_nll
 from ..models.gpt import GPT, GPTConfig
 from ..song import Song
+from ..theory import JAZZ_REGISTERS
 from ..train import Budget, seed_everything
 from ..train.lm import LMConfig, LMResult, train_lm
 
@@ -518,7 +519,6 @@ def evaluate(
         bars with the copy rate against the training split as the codec sees it.
     """
     from .. import metrics
-    from ..jazz import REGISTERS
 
     if split not in corpus.splits:
         raise PipelineError(f"corpus {corpus.name} has no split {split!r}")
@@ -547,7 +547,7 @@ def evaluate(
                         "unseen_nats_per_frame", "extra_nats_per_frame"):  # fmt: skip
                 result[key] = scored[key]
     generated = generate_songs(checkpoint, num_songs=num_songs, bars=bars, seed=seed, device=device)
-    registers = REGISTERS if corpus.name == "jazz" else None
+    registers = JAZZ_REGISTERS if corpus.name == "jazz" else None
     result["generated"] = metrics.corpus_metrics(generated, registers=registers, training=codec_view(codec, corpus))
     result["seconds"] = round(time.perf_counter() - started, 1)
     return _plain(result)

@@ -47,6 +47,7 @@ from ..device import resolve_device, to_cpu
 from ..errors import CompanionError
 from ..models.imagegan import ImageCritic, ImageGANConfig, ImageGenerator, build, count_parameters
 from ..song import ChordLabel, Song
+from ..theory import RESOLUTION
 from ..train import Budget, seed_everything
 from ..train.gan import GANConfig, GANTrainer, RandomBatches
 
@@ -58,7 +59,6 @@ HOP = 48
 """Steps between the starts of training windows (2.4 s): each 9.6 s window overlaps the next."""
 BPM = image.DEFAULT_BPM
 """The stated tempo of the MIDI written: 100 bpm, where 0.05 s is 1/12 beat (40 ticks)."""
-RESOLUTION = 480
 THRESHOLD = 0.5
 PROGRAMS = {"bach": 52, "jazz": 0}
 """General MIDI program of the one decoded track: choir for the chorales, piano for jazz (and folders)."""

@@ -56,16 +56,15 @@ from ..device import resolve_device, to_cpu
 from ..errors import CodecError, CompanionError
 from ..models.musegan import MuseGANConfig, MuseGANGenerator, build, count_parameters
 from ..song import Song, Tempo, TimeSignature, Track
+from ..theory import BEATS_PER_BAR, RESOLUTION, STEPS_PER_BEAT
 from ..train import Budget, seed_everything
 from ..train.gan import GANConfig, GANTrainer, RandomBatches
 
 MODELS = ("musegan-jamming", "musegan-composer", "musegan-hybrid")
-STEPS_PER_BEAT = 12
 BARS = 4
-STEPS_PER_BAR = 4 * STEPS_PER_BEAT
+STEPS_PER_BAR = BEATS_PER_BAR * STEPS_PER_BEAT  # STEPS_PER_BEAT, RESOLUTION: companion.theory
 LOWEST_PITCH = 24
 PITCHES = 84
-RESOLUTION = 480
 DEFAULT_STEPS = 1000
 """Generator steps when ``--steps`` is not given, and of every shipped checkpoint (about 4 CPU-minutes for the
 hybrid on one thread)."""

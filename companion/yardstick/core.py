@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import metrics
 from ..song import Note, Song, Track
+from ..theory import RESOLUTION
 from . import classify, distances
 from .features import (
     coarse_roll,
@@ -50,7 +51,7 @@ def _pools(songs: Sequence[Song]) -> dict[str, tuple[np.ndarray, np.ndarray, boo
     """Track name -> (pitches, durations in ticks at 480 per beat, is_drum) of all its notes."""
     pools: dict[str, tuple[list[int], list[int], bool]] = {}
     for song in songs:
-        scale = 480 / song.resolution
+        scale = RESOLUTION / song.resolution
         for t in song.tracks:
             p, d, _ = pools.setdefault(t.name, ([], [], t.is_drum))
             p.extend(n.pitch for n in t.notes)
@@ -68,7 +69,7 @@ def random_notes(real_train: Sequence[Song], n: int, bars: int, rng: np.random.G
     out = []
     for k, template in enumerate(templates):
         song = template.copy(title=f"random notes #{k}")
-        scale = song.resolution / 480
+        scale = song.resolution / RESOLUTION
         sixteenth = song.resolution // 4
         slots = bars * song.ticks_per_bar // sixteenth
         end = bars * song.ticks_per_bar

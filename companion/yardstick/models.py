@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..data import Corpus, registers_for
-from ..harmony import STEPS_PER_BEAT
 from ..metrics import QN_MIN_STEPS
 from ..song import Song
+from ..theory import STEPS_PER_BEAT
 from .core import measure
 
 
