@@ -247,6 +247,14 @@ def read(results: Path) -> tuple[list[dict], dict[str, dict]]:
     return points, floors
 
 
+MIN_RUNGS = 4
+"""Rungs a floor fit needs (three parameters and one degree of freedom)."""
+
+SATURATED = 0.99
+"""A headline at or above this at every rung is saturated: the classifier tells the model apart
+every time, so the curve cannot show returns and no floor is fitted."""
+
+
 def power_law(minutes, y_inf: float, a: float, b: float):
     """y(C) = y_inf + a * C^(-b), C in CPU minutes."""
     import numpy as np
@@ -259,15 +267,15 @@ def fit_floor(minutes, values, *, boots: int = 200, seed: int = 0) -> dict:
     squares with ``a >= 0`` and ``0 < b <= 3``; the floor ``y_inf``'s 95 % interval from a bootstrap
     that redraws, at every rung, that rung's scores with replacement (a rung with one seed keeps it).
 
-    Returns ``{"y_inf", "a", "b", "y_inf_ci", "rungs", "fits"}``; ``y_inf`` None when fewer than three
-    rungs (three parameters need three)."""
+    Returns ``{"y_inf", "a", "b", "y_inf_ci", "rungs", "fits"}``; ``y_inf`` None when fewer than
+    :data:`MIN_RUNGS` rungs (three parameters through three rungs leave nothing to test the fit)."""
     import numpy as np
     from scipy.optimize import curve_fit
 
     minutes = np.asarray(minutes, dtype=float)
     values = np.asarray(values, dtype=float)
     rungs = np.unique(minutes)
-    if len(rungs) < 3:
+    if len(rungs) < MIN_RUNGS:
         return {"y_inf": None, "a": None, "b": None, "y_inf_ci": None, "rungs": len(rungs), "fits": 0}
 
     def one(x, y):
@@ -307,10 +315,30 @@ def flattening_minutes(fit: dict, resolution: float, top: float) -> dict:
     return {"minutes": minutes, "within_ladder": within, "resolution": resolution, "verdict": verdict}
 
 
+METRICS = {
+    "accuracy": "yardstick headline: feature-classifier accuracy (0.5 = indistinguishable)",
+    "nll": "validation NLL, nats per token of the model's own codec",
+    "frechet": "Fréchet distance on the standardised feature vector",
+}
+"""What :func:`curves` can fit, and the units."""
+
+
+def value_of(row: dict, metric: str) -> float:
+    """One point's figure for ``metric`` (a key of :data:`METRICS`)."""
+    if metric == "accuracy":
+        return float(row["headline"]["accuracy"])
+    if metric == "nll":
+        return float(row["nll"]["nll_nats_per_token"])
+    if metric == "frechet":
+        return float(row["frechet"]["value"])
+    raise ValueError(f"metric {metric!r}: choose one of {', '.join(METRICS)}")
+
+
 def curves(results: Path, metric: str = "accuracy") -> dict[str, dict]:
-    """Per ``model:corpus``: the mean score and its spread over seeds at each rung, the fitted floor
-    with its interval, and the flattening budget, the yardstick's resolution being the half-width of
-    the corpus's noise-floor interval (real against real, same excerpt count)."""
+    """Per ``model:corpus``: the mean ``metric`` and its spread over seeds at each rung, the fitted
+    floor with its interval, and the flattening budget. The resolution is the half-width of the
+    corpus's noise-floor interval (real against real, same excerpt count) for the headline, and 0.01
+    (nats per token, or Fréchet units) otherwise."""
     import numpy as np
 
     points, floors = read(results)
@@ -319,15 +347,23 @@ def curves(results: Path, metric: str = "accuracy") -> dict[str, dict]:
         model, corpus = key.split(":")
         rows = [p for p in points if p["model"] == model and p["corpus"] == corpus]
         minutes = np.array([r["minutes"] for r in rows], dtype=float)
-        values = np.array([r["headline"][metric] for r in rows], dtype=float)
+        values = np.array([value_of(r, metric) for r in rows], dtype=float)
         ladder = {}
         for rung in sorted(set(minutes.tolist())):
             v = values[minutes == rung]
             ladder[f"{rung:g}"] = {"mean": float(v.mean()), "min": float(v.min()), "max": float(v.max()),
                                    "seeds": int(len(v))}  # fmt: skip
         floor = floors.get(corpus, {}).get("headline", {}).get("floor")
-        resolution = (floor["ci"][1] - floor["ci"][0]) / 2 if floor and floor.get("ci") else 0.05
-        fit = fit_floor(minutes, values)
-        out[key] = {"ladder": ladder, "fit": fit, "noise_floor": floor,
-                    "flattening": flattening_minutes(fit, resolution, float(minutes.max()))}  # fmt: skip
+        resolution = 0.01
+        if metric == "accuracy":
+            resolution = (floor["ci"][1] - floor["ci"][0]) / 2 if floor and floor.get("ci") else 0.05
+        saturated = metric == "accuracy" and bool(values.min() >= SATURATED)
+        fit = fit_floor(minutes, values) if not saturated else fit_floor([], [])
+        flattening = flattening_minutes(fit, resolution, float(minutes.max()))
+        if saturated:
+            flattening["verdict"] = f"saturated: accuracy >= {SATURATED} at every rung, no returns to read"
+        elif fit["y_inf"] is None:
+            flattening["verdict"] = f"too few rungs ({fit['rungs']} < {MIN_RUNGS}) to fit a floor"
+        out[key] = {"metric": METRICS[metric], "ladder": ladder, "fit": fit, "noise_floor": floor,
+                    "saturated": saturated, "flattening": flattening}  # fmt: skip
     return out

@@ -35,8 +35,18 @@ def test_the_fit_recovers_a_known_floor_inside_its_interval():
     assert low <= 0.7 <= high and high - low < 0.1
 
 
-def test_two_rungs_are_too_few_for_three_parameters():
-    assert returns.fit_floor([1, 1, 2], [0.9, 0.91, 0.85])["y_inf"] is None
+def test_three_rungs_are_too_few_for_three_parameters_and_a_check():
+    assert returns.fit_floor([1, 1, 2, 4], [0.9, 0.91, 0.85, 0.8])["y_inf"] is None
+
+
+def test_a_headline_at_one_everywhere_is_saturated_not_flattened(tmp_path):
+    results = tmp_path / "r.jsonl"
+    for minutes in (0.5, 1, 2, 4):
+        returns._append(results, {"kind": "point", "model": "gpt-chords", "corpus": "jazz", "seed": 0,
+                                  "minutes": minutes, "headline": {"accuracy": 1.0, "ci": [1.0, 1.0]}})
+    curve = returns.curves(results)["gpt-chords:jazz"]
+    assert curve["saturated"] and curve["fit"]["y_inf"] is None
+    assert curve["flattening"]["verdict"].startswith("saturated")
 
 
 def test_a_curve_still_falling_at_the_top_rung_is_called_not_flattened():
