@@ -25,6 +25,10 @@ trip is exact *up to what a picture can hold*: :func:`flatten` is that reference
 without the codec, and ``decode(encode(song)) == flatten(song)`` for any song on the 0.05 s grid
 at the decoding tempo (tested on every 9.6 s window of every Bach chorale).
 
+The ``"image"`` codec of the registry, :class:`ImageCodec` (clips of songs, a Song of images, the
+plain data a checkpoint keeps), lives in :mod:`companion.codecs.image_codec` and is reached here as
+``image.ImageCodec``.
+
 Used by notebook 03_image_gan and by :mod:`companion.pipelines.imagegan`.
 """
 
@@ -32,6 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -430,3 +435,12 @@ def to_picture(image: np.ndarray) -> np.ndarray:
 def concat_clips(images: Iterable[np.ndarray]) -> np.ndarray:
     """Clips played one after another, as one step roll (96, total steps)."""
     return np.concatenate([unpack(np.asarray(x)) for x in images], axis=1)
+
+
+def __getattr__(name: str) -> Any:
+    """``image.ImageCodec`` (the registry's name), imported on first use: its module draws with this one."""
+    if name == "ImageCodec":
+        from .image_codec import ImageCodec
+
+        return ImageCodec
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
