@@ -67,15 +67,16 @@ def test_gpt_events_skips_and_lists_a_song_in_a_meter_it_cannot_write():
 # ---------------------------------------------------------------- row 9: a song too long to draw
 def test_a_999000_beat_gap_is_refused_by_the_image_codec_and_skipped_by_both_gans():
     from companion.codecs import image
-    from companion.pipelines import imagegan, musegan
+    from companion.codecs.image_codec import ImageCodec
+    from companion.pipelines import musegan
 
     gap = a_999000_beat_gap()
     with pytest.raises(image.CodecError, match="gap.mid: .* cells of image roll, over the"):
         image.windows(gap)
     good = chorale("good")
     skipped: list[str] = []
-    clips = imagegan.corpus_clips([good, gap], skipped=skipped)
-    assert len(clips) == len(imagegan.song_clips(good)) and len(skipped) == 1 and skipped[0].startswith("gap.mid")
+    clips = ImageCodec().clips([good, gap], skipped=skipped)
+    assert len(clips) == len(ImageCodec().encode(good)) and len(skipped) == 1 and skipped[0].startswith("gap.mid")
     phrases = musegan.Phrases([good, gap])
     assert phrases.bars == 4 and phrases.skipped[0].startswith("gap.mid (")
 

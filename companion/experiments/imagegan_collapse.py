@@ -23,8 +23,9 @@ import numpy as np
 import torch
 
 from .. import metrics
+from ..codecs.image_codec import ImageCodec
 from ..data import load_corpus
-from ..pipelines import imagegan as pipeline
+from ..family import recipe
 from . import imagegan_common as common
 from . import provenance
 
@@ -50,10 +51,11 @@ def main(argv: list[str] | None = None) -> None:
         run["snapshots"] = common.snapshot_rows(run.pop("_checkpoint"))
         runs[loss] = run
         print(json.dumps({loss: run["snapshots"][-1]}), flush=True)
-    real = common.real_images(corpus, {"config": {"layout": "rgb", "drums": True}})
+    real = common.real_images(corpus, "rgb", drums=True)
     picks = np.random.default_rng(0).choice(len(real), size=min(SNAPSHOTS, len(real)), replace=False)
-    checkpoint_like = {"codec": pipeline.codec_info("bach", "rgb")}
-    real_songs = [pipeline.decode(checkpoint_like, real[i][None]) for i in sorted(picks)]
+    settings = recipe("image-gan", "bach")
+    codec = ImageCodec("rgb", **settings["codec"])
+    real_songs = [codec.decode(real[i]) for i in sorted(picks)]
     result = {
         **provenance(NAME, fast=args.fast, started=started),
         "corpus": "bach (music21 chorales at their 100 bpm; test split cut into 9.6 s clips)",
@@ -65,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
             "snapshot_every": every,
             "snapshot_latents": SNAPSHOTS,
         },  # fmt: skip
-        "settings": {loss: pipeline.GAN_SETTINGS[loss] for loss in runs},
+        "settings": {loss: settings["losses"][loss] for loss in runs},
         "real_diversity": round(metrics.diversity(real_songs), 4),
         "real_clips_for_diversity": len(real_songs),
         "runs": runs,

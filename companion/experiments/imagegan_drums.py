@@ -31,8 +31,8 @@ import torch
 
 from .. import metrics
 from ..codecs import image
+from ..codecs.image_codec import ImageCodec
 from ..data import Corpus, load_corpus
-from ..pipelines import imagegan as pipeline
 from ..song import Song, Track
 from . import imagegan_common as common
 from . import provenance
@@ -40,6 +40,8 @@ from . import provenance
 NAME = "imagegan_drums"
 STEPS = 400
 BASS_REGISTER = (36, 48)
+CODEC = ImageCodec()
+"""The picture of the real clips: RGB, 100 bpm, one track of program 0 (as the jazz recipe)."""
 
 
 def _bass_share(songs: list[Song]) -> float:
@@ -68,12 +70,12 @@ def pitched_metrics(songs: list[Song], *, upc: bool = True) -> dict[str, Any]:
 
 
 def written_clips(songs: list[Song]) -> list[Song]:
-    """The songs cut into the same 9.6 s clips as :func:`companion.pipelines.imagegan.song_clips`
+    """The songs cut into the same 9.6 s clips as :meth:`companion.codecs.image_codec.ImageCodec.encode`
     but as written (tracks, ticks and chords kept)."""
     out = []
     for song in songs:
         ticks = round(song.seconds_to_tick(image.clip_seconds()))
-        for k in range(len(pipeline.song_clips(song))):
+        for k in range(len(CODEC.encode(song))):
             out.append(song.crop(k * ticks, (k + 1) * ticks))
     return out
 
@@ -83,13 +85,13 @@ def chop(corpus: Corpus) -> dict[str, Any]:
     "turn off the drums"), against dropping the drum tracks (this codec's ``drums=False``)."""
     songs = corpus.songs
     clean = [s for s in songs if not any(t.is_drum for t in s.tracks)]
-    clips = sum(len(pipeline.song_clips(s)) for s in songs)
+    clips = sum(len(CODEC.encode(s)) for s in songs)
     return {
         "pieces": len(songs),
         "pieces_without_drums": len(clean),
         "clips": clips,
-        "clips_left_keeping_drum_free_pieces": sum(len(pipeline.song_clips(s)) for s in clean),
-        "clips_left_dropping_drum_tracks": sum(len(pipeline.song_clips(s, drums=False)) for s in songs),
+        "clips_left_keeping_drum_free_pieces": sum(len(CODEC.encode(s)) for s in clean),
+        "clips_left_dropping_drum_tracks": sum(len(CODEC.encode(s, drums=False)) for s in songs),
         "pitched_notes": sum(len(t.notes) for s in songs for t in s.tracks if not t.is_drum),
         "drum_notes": sum(len(t.notes) for s in songs for t in s.tracks if t.is_drum),
     }
@@ -100,8 +102,8 @@ def real_comparison(corpus: Corpus) -> dict[str, Any]:
     songs = corpus.songs
     return {
         "as_written": pitched_metrics(written_clips(songs), upc=False),
-        "image_drums_drawn_in": pitched_metrics(pipeline.real_clip_songs(songs, drums=True)),
-        "image_drums_dropped": pitched_metrics(pipeline.real_clip_songs(songs, drums=False)),
+        "image_drums_drawn_in": pitched_metrics(CODEC.clip_songs(songs, drums=True)),
+        "image_drums_dropped": pitched_metrics(CODEC.clip_songs(songs, drums=False)),
     }
 
 

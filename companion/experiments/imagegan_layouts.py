@@ -2,7 +2,7 @@
 batches and number of generator steps, once on 3 x 96 x 64 RGB-packed images and once on
 1 x 96 x 192 plain ones. Records parameters, wall and CPU time (the packing is sold as a speed-up),
 the generated clips' shared metrics, blur and note-start channels, and how much the critic's score
-moves when the same real clips start 1, 2 or 3 steps later (:func:`companion.pipelines.imagegan.
+moves when the same real clips start 1, 2 or 3 steps later (:func:`companion.experiments.imagegan_common.
 shift_sensitivity`): a plain convolution sees a 1-step shift as a 1-pixel shift, a packed one sees
 every sub-pixel change colour.
 
