@@ -126,7 +126,6 @@ class ImageGANFamily(Family):
             **({"skipped": skipped} if skipped else {}),
             "parameters": {"generator": count_parameters(generator), "critic": count_parameters(critic)},
         }
-
         desc = f"{model} {corpus.name} {config['layout']} {gan.loss}"
 
         def fit(budget: Budget, save: Callable[[dict[str, Any]], None]) -> dict[str, Any] | None:
