@@ -282,7 +282,7 @@ def fit_floor(minutes, values, *, boots: int = 200, seed: int = 0) -> dict:
 
     def one(x, y):
         start = (float(y.min()), max(float(y.max() - y.min()), 1e-3), 0.5)
-        low, high = (-np.inf, 0.0, 1e-3), (np.inf, np.inf, 3.0)
+        low, high = (0.0, 0.0, 1e-3), (np.inf, np.inf, 3.0)  # every metric here is >= 0
         params, _ = curve_fit(power_law, x, y, p0=start, bounds=(low, high), maxfev=20000)
         return params
 
