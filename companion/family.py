@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -41,7 +41,9 @@ from .data import Corpus, registers_for
 from .device import resolve_device, to_cpu
 from .errors import CompanionError
 from .song import Song
-from .train import Budget, seed_everything
+
+if TYPE_CHECKING:  # torch is imported where a family trains or loads, so the CLI's data verbs never pay for it
+    from .train import Budget
 
 RECIPES = Path(__file__).resolve().parent / "recipes"
 """One JSON recipe per model (``<model>.json``): its training settings per corpus, as data."""
@@ -256,6 +258,8 @@ def train(
     counted over a resumed run as a whole. ``overrides`` are merged over the recipe
     (:meth:`Family.recipe` of ``recipe``); ``threads`` sets
     torch's threads for the run; ``device`` is where it trains (the file holds CPU tensors)."""
+    from .train import Budget, seed_everything
+
     family.check(model)
     device = resolve_device(device)
     settings = merge(family.recipe(model, corpus.name, recipe), overrides)
