@@ -39,7 +39,8 @@ except ModuleNotFoundError:  # a checkout without `pip install -e .`: use the re
 import torch
 import torch.nn.functional as F
 
-from companion.checkpoint import FORMAT, load_checkpoint
+from companion import zoo
+from companion.checkpoint import FORMAT
 from companion.codecs.tokens import codec_for
 from companion.data import load_corpus
 from companion.models.gpt import GPT, GPTConfig
@@ -95,16 +96,15 @@ def main() -> None:
     for name in args.corpora.split(","):
         corpus = load_corpus(name, path=JSB_PATH if name == "jsb" else None)
         settings = pipeline.default_config("gpt-chords", name)
-        codec = codec_for("gpt-chords", **settings["codec"])
+        codec = codec_for("chords", **settings["codec"])
         train, _ = pipeline.training_data(codec, corpus)
         torch.manual_seed(0)
         model = GPT(GPTConfig(vocab_size=codec.vocab_size, **settings["gpt"]))
         config = LMConfig.from_dict(settings["lm"])
         speed = training_speed(model, train, config, steps)
 
-        path = shipped_path("gpt-chords", name)
-        if path.exists():
-            checkpoint, source = load_checkpoint(path), "shipped"
+        if shipped_path("gpt-chords", name).exists():
+            checkpoint, source = zoo.load(f"gpt-chords:{name}"), "shipped"
         else:
             checkpoint = {"format": FORMAT, "model": "gpt-chords", "codec": codec.to_dict(),
                           "config": {"gpt": model.config.to_dict()}, "state": model.state_dict(),
