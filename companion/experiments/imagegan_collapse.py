@@ -25,7 +25,7 @@ import torch
 from .. import metrics
 from ..codecs.image_codec import ImageCodec
 from ..data import load_corpus
-from ..family import recipe
+from ..recipes import recipe
 from . import imagegan_common as common
 from . import provenance
 

@@ -51,7 +51,8 @@ from ..codecs import image
 from ..codecs.image_codec import ImageCodec
 from ..data import Corpus
 from ..device import resolve_device
-from ..family import Family, FamilyError, Loaded, Run
+from ..errors import FamilyError
+from ..family import Family, Loaded, Run
 from ..models.imagegan import ImageCritic, ImageGANConfig, ImageGenerator, build, count_parameters
 from ..song import Song
 from ..train import Budget
