@@ -34,7 +34,7 @@ forwards and backwards.
 The module helpers (:func:`load_generator`, :func:`load_critic`, :func:`critic_scores`,
 :func:`generate_images`, :func:`decode`, :func:`generate`) take a :class:`~companion.family.Loaded`
 or a checkpoint dict. Used by notebook 03_image_gan, ``companion.experiments.imagegan_*`` and, through
-:mod:`companion.zoo`, the CLI and notebooks 00 and 06.
+:mod:`companion.zoo`, the CLI and notebook 06_diminishing_returns.
 """
 
 from __future__ import annotations
@@ -202,9 +202,9 @@ def _loaded(checkpoint: Loaded | dict[str, Any], device: Any = "cpu") -> Loaded:
     return checkpoint if isinstance(checkpoint, Loaded) else family.load(FAMILY, checkpoint, device=device)
 
 
-def load_generator(checkpoint: dict[str, Any], device: Any = "cpu") -> ImageGenerator:
-    """The generator of a checkpoint, in evaluation mode, on ``device``."""
-    return FAMILY.network(checkpoint, device)
+def load_generator(checkpoint: Loaded | dict[str, Any], device: Any = "cpu") -> ImageGenerator:
+    """The generator of a checkpoint, in evaluation mode, on ``device`` (a Loaded's own network)."""
+    return checkpoint.network if isinstance(checkpoint, Loaded) else FAMILY.network(checkpoint, device)
 
 
 def load_critic(checkpoint: Loaded | dict[str, Any], device: Any = "cpu") -> ImageCritic:
