@@ -302,17 +302,20 @@ def real_excerpts(songs: list[Song], bars: int) -> list[Song]:
     return out
 
 
-def measure(generated: list[Song], real: list[Song], *, corpus: str, reference: list[Song]) -> dict[str, Any]:
-    """The shared metrics of generated and real songs, scored alike: the corpus's registers, chords
-    recognised on both sides, the copy rate against ``reference`` (the train split as the codec sees
-    it). Two families given the same songs get the same keys and values."""
+def score(songs: list[Song], *, corpus: str, reference: list[Song]) -> dict[str, Any]:
+    """:func:`companion.metrics.corpus_metrics` of ``songs`` as every family is scored: the corpus's
+    registers, chords recognised (not read from labels), the copy rate against ``reference`` (the train
+    split as the codec sees it)."""
     from . import metrics
 
-    registers = registers_for(corpus)
-    return {
-        "generated": metrics.corpus_metrics(generated, registers=registers, training=reference),
-        "real": metrics.corpus_metrics(real, registers=registers, training=reference),
-    }
+    return metrics.corpus_metrics(songs, registers=registers_for(corpus), training=reference)
+
+
+def measure(generated: list[Song], real: list[Song], *, corpus: str, reference: list[Song]) -> dict[str, Any]:
+    """:func:`score` of the generated and of the real songs: two families given the same songs get the
+    same keys and values."""
+    return {"generated": score(generated, corpus=corpus, reference=reference),
+            "real": score(real, corpus=corpus, reference=reference)}  # fmt: skip
 
 
 def evaluate(
@@ -331,7 +334,9 @@ def evaluate(
     the same length; the family's :meth:`~Family.extras` under ``extras`` (unless ``extras=False``).
 
     Returns plain data: ``model``, ``corpus``, ``split``, ``trained_on``, ``train_steps``,
-    ``cpu_seconds``, ``parameters``, the NLL keys, ``generated``, ``real``, ``generated_songs``,
+    ``cpu_seconds``, ``parameters``, the NLL keys, ``generated``, ``real`` (the split as written),
+    ``real_as_codec`` (the split as the model's codec holds it: what the model could at best
+    reproduce, e.g. one merged track for the chord GPT and the image GAN), ``generated_songs``,
     ``real_excerpts``, ``bars``, ``real_chord_tone_rate_ground_truth`` where the corpus has chord
     labels, ``extras`` and ``seconds``."""
     if split not in corpus.splits:
@@ -347,7 +352,13 @@ def evaluate(
         result.update(family.likelihood(loaded, corpus, split))
         generated = family.sample(loaded, songs, bars=bars, seed=seed, temperature=1.0)
         real = real_excerpts(list(corpus.splits[split]), bars)
-        result.update(measure(generated, real, corpus=corpus.name, reference=family.view(loaded, corpus, "train")))
+        reference = family.view(loaded, corpus, "train")
+        result.update(measure(generated, real, corpus=corpus.name, reference=reference))
+        viewed = family.view(loaded, corpus, split)
+        viewed = real_excerpts(viewed, bars) or [song.copy() for song in viewed]  # clips shorter than ``bars``
+        for song in viewed:
+            song.chords = []
+        result["real_as_codec"] = score(viewed, corpus=corpus.name, reference=reference)
         result.update({"generated_songs": len(generated), "real_excerpts": len(real), "bars": bars})
         labelled = [s for s in corpus.splits[split] if s.chords]
         if labelled and len(labelled) == len(corpus.splits[split]):
@@ -358,6 +369,34 @@ def evaluate(
             result["extras"] = family.extras(loaded, corpus, split, seed)
     result["seconds"] = round(time.perf_counter() - started, 1)
     return plain(result)
+
+
+TABLE_ROWS = (
+    ("notes_per_bar", "notes per bar"),
+    ("EB_mean", "EB (% empty bars)"),
+    ("UPC_mean", "UPC (pitch classes per bar)"),
+    ("QN_mean", "QN (% notes >= 3 of 12 steps per beat)"),
+    ("chord_tone_rate", "chord-tone rate (recognised chords)"),
+    ("register_adherence_mean", "register adherence"),
+    ("diversity", "diversity"),
+    ("copy_rate", "copy rate (4-bar windows of the train split)"),
+)
+"""The rows of :func:`table`: metric key of :func:`companion.metrics.corpus_metrics`, label."""
+
+
+def table(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """``(header, rows)`` of an :func:`evaluate` result: each shared metric for the real split as
+    written, the split as the codec holds it and the generated songs (None where undefined, e.g.
+    register adherence of one merged track)."""
+    columns = (("real", "real"), ("real_as_codec", "real, as the codec holds it"), ("generated", "generated"))
+
+    def value(row: dict[str, Any], key: str) -> Any:
+        if key == "notes_per_bar":
+            return round(row["notes"] / row["bars"], 2) if row.get("bars") else None
+        return row.get(key)
+
+    rows = [[label] + [value(result[part], key) for part, _ in columns] for key, label in TABLE_ROWS]
+    return ["metric"] + [name for _, name in columns], rows
 
 
 def plain(value: Any) -> Any:
