@@ -236,7 +236,7 @@ def test_sigterm_stops_the_language_model_trainer_after_the_step_and_it_saves():
 
 
 def test_train_saves_on_sigterm_exits_130_and_resumes(tmp_path, monkeypatch, capsys):
-    import companion.pipelines.musegan as musegan
+    import companion.family as musegan  # every family's checkpoints are saved by companion.family
 
     save, sent = musegan.save_checkpoint, []
 
