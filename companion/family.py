@@ -81,11 +81,14 @@ def read_recipe(file: Path) -> tuple[dict[str, Any], dict[str, str]]:
     return data, {"file": f"companion/recipes/{file.name}", "sha256": hashlib.sha256(raw).hexdigest()}
 
 
-def recipe(model: str, corpus: str) -> dict[str, Any]:
+def recipe(model: str, corpus: str, *, file: Path | None = None) -> dict[str, Any]:
     """The settings ``model`` trains with on ``corpus``, from ``recipes/<model>.json``: its
     ``corpora[corpus]`` entry (a name there points at another entry; ``folder`` and unknown corpora
     take ``default``), with ``recipe`` naming the file and its sha256."""
-    data, provenance = read_recipe(RECIPES / f"{model}.json")
+    file = file if file is not None else RECIPES / f"{model}.json"
+    if not file.is_file():
+        raise FamilyError(f"{file}: no such recipe file")
+    data, provenance = read_recipe(file)
     corpora = data.get("corpora", {})
     entry = corpora.get(corpus, corpora.get(data.get("default", ""), {}))
     while isinstance(entry, str):
@@ -103,7 +106,8 @@ class Run:
         codec: the checkpoint's ``codec`` (plain data: what decoding needs).
         info: the family's own ``train`` entries (data sizes, parameter counts ...).
         fit: ``fit(budget, save)`` trains until ``budget`` stops it, calling ``save(part)`` at every
-            checkpoint with ``part = {"state", "train", "optimizer"}``; returns the entries to add to
+            checkpoint with ``part = {"state", "train", "optimizer"}`` (``save(part, write=False)``
+            keeps it without writing the file: a non-zero rank of a distributed run); returns the entries to add to
             the final checkpoint's ``train`` (snapshots for a notebook), or None.
     """
 
@@ -154,16 +158,21 @@ class Family:
 
     name: ClassVar[str] = ""
     models: ClassVar[tuple[str, ...]] = ()
-    checkpoint_every: ClassVar[int] = 50
-    """Steps between saves of a run's checkpoint."""
+    checkpoint_every: ClassVar[int | None] = 50
+    """Steps between saves of a run's checkpoint (None: where the family's trainer decides)."""
 
     def check(self, model: str) -> None:
         if model not in self.models:
             raise FamilyError(f"the {self.name} family has no model {model!r}; choose one of {', '.join(self.models)}")
 
-    def recipe(self, model: str, corpus: str) -> dict[str, Any]:
-        """The recipe ``model`` trains with on ``corpus`` (default: :func:`recipe`)."""
-        return recipe(model, corpus)
+    def recipe(self, model: str, corpus: str, choice: str | Path | None = "auto") -> dict[str, Any]:
+        """The recipe ``model`` trains with on ``corpus``: :func:`recipe` of ``recipes/<model>.json``
+        (``choice`` "auto" or None), or of the recipe file ``choice`` names (a path, or a name in
+        ``recipes/``)."""
+        if choice in ("auto", None):
+            return recipe(model, corpus)
+        file = Path(choice) if Path(choice).suffix == ".json" else RECIPES / f"{choice}.json"
+        return recipe(model, corpus, file=file)
 
     def setup(self, model: str, corpus: Corpus, settings: dict[str, Any], previous: dict[str, Any] | None, *,
               seed: int, device: Any, show_progress: bool | None, checkpoint_every: int) -> Run:  # fmt: skip
@@ -237,17 +246,19 @@ def train(
     command: str | None = None,
     show_progress: bool | None = None,
     checkpoint_every: int | None = None,
+    recipe: str | Path | None = "auto",
 ) -> dict[str, Any]:
     """Train ``model`` of ``family`` on ``corpus``'s train split; returns the checkpoint dict (also
     saved atomically to ``out`` every ``checkpoint_every`` steps, with what ``resume`` needs).
 
     The budget is the first reached of ``steps`` (default: the recipe's), ``max_seconds`` of wall
     time and ``max_cpu_seconds`` of the process's CPU time (default: the recipe's, where it sets one),
-    counted over a resumed run as a whole. ``overrides`` are merged over the recipe; ``threads`` sets
+    counted over a resumed run as a whole. ``overrides`` are merged over the recipe
+    (:meth:`Family.recipe` of ``recipe``); ``threads`` sets
     torch's threads for the run; ``device`` is where it trains (the file holds CPU tensors)."""
     family.check(model)
     device = resolve_device(device)
-    settings = merge(family.recipe(model, corpus.name), overrides)
+    settings = merge(family.recipe(model, corpus.name, recipe), overrides)
     steps = int(steps if steps is not None else settings.get("steps", 1000))
     if steps < 1:
         raise FamilyError(f"steps must be >= 1, not {steps}")
@@ -262,20 +273,21 @@ def train(
         import torch
 
         seed_everything(seed)
+        every = family.checkpoint_every if checkpoint_every is None else checkpoint_every
         run = family.setup(model, corpus, settings, previous, seed=seed, device=device, show_progress=show_progress,
-                           checkpoint_every=checkpoint_every or family.checkpoint_every)  # fmt: skip
+                           checkpoint_every=every)  # fmt: skip
         info = {"corpus": corpus.name, "source": corpus.source, "seed": seed, "budget_steps": steps,
                 "max_seconds": max_seconds, "max_cpu_seconds": max_cpu_seconds, "recipe": settings.get("recipe"),
                 **run.info, "command": command, "torch_threads": torch.get_num_threads(),
                 "device": str(device)}  # fmt: skip
         latest: dict[str, Any] = {}
 
-        def save(part: dict[str, Any]) -> None:
+        def save(part: dict[str, Any], write: bool = True) -> None:
             train_info = {**info, **part["train"], "cpu_seconds": round(budget.cpu_elapsed, 1)}
             latest["checkpoint"] = to_cpu({"format": FORMAT, "model": model, "config": run.config,
                                            "codec": run.codec, "state": part["state"], "train": train_info,
                                            "optimizer": part["optimizer"]})  # fmt: skip
-            if out is not None:
+            if write and out is not None:
                 save_checkpoint(out, latest["checkpoint"])
 
         extra = run.fit(budget, save)

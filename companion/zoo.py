@@ -1,15 +1,19 @@
-"""The model zoo: model name -> (pipeline, corpora, lesson, shipped checkpoint).
+"""The model zoo: the one place that pairs a model name with its family, codec, recipe and shipped
+checkpoint, so the CLI, the demo, the widgets, compare, the returns sweep and the lessons never repeat
+the pairing or open a checkpoint file themselves.
 
-This is the one place that pairs a model with its codec, network and trainer, so the CLI, the widgets
-and lesson 06 never repeat the pairing. Each *pipeline* module (``companion.pipelines.*``) holds a
-family's pairing and exposes three functions with the same signatures::
+A model's *family* (``companion.pipelines.<family>.FAMILY``, a :class:`companion.family.Family`)
+holds what is its own -- network, codec, sampler -- and :mod:`companion.family` the rest::
 
-    train(model, corpus, *, steps, seed, out, resume, device) -> checkpoint dict (saved to ``out``)
-    generate(checkpoint, *, bars, seed, temperature, device) -> Song
-    evaluate(checkpoint, corpus, *, split, seed, device) -> dict of plain numbers
+    train(name, corpus, *, steps, max_cpu_seconds, seed, threads, resume, out, device) -> checkpoint dict
+    load(spec, *, device) -> Loaded            # a path or "model:corpus"; the network built once
+    generate(loaded, *, bars, seed, temperature) -> Song
+    evaluate(loaded, corpus, *, split, seed, excerpts) -> dict of plain numbers (one path for all)
+    ship(path, corpus, *, command) -> manifest path
 
 ``device`` is ``"auto"``, ``"cpu"`` (the default: the shipped figures and byte-identical outputs),
-``"cuda"`` or ``"mps"`` (:func:`companion.device.resolve_device`).
+``"cuda"`` or ``"mps"`` (:func:`companion.device.resolve_device`). Recipes are
+``companion/recipes/<model>.json``.
 
 Shipped checkpoints live in ``companion/checkpoints/<model>-<corpus>.pt`` with a manifest
 ``<model>-<corpus>.json`` beside each; ``"gpt-chords:jsb"`` names one on the command line.
@@ -23,12 +27,13 @@ import importlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+from . import family as protocol
 from .checkpoint import CheckpointError, load_checkpoint
 from .data import Corpus
 from .errors import CompanionError
+from .family import Family, Loaded
 from .song import Song
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
@@ -36,10 +41,11 @@ CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
 
 @dataclass(frozen=True)
 class ModelEntry:
-    """A model of the course: its pipeline module, the corpora it trains on and its lesson."""
+    """A model of the course: its family's module, the corpora it trains on and its lesson."""
 
     name: str
     pipeline: str
+    """The module holding the family (its ``FAMILY``)."""
     corpora: tuple[str, ...]
     lesson: str
     summary: str
@@ -94,23 +100,20 @@ MODELS: dict[str, ModelEntry] = {
 }
 
 
-FAMILY_CHECKPOINTS: dict[str, tuple[dict[str, tuple[str, ...]], str]] = {
-    "companion.pipelines.musegan": (
-        {"config": ("model",), "codec": ("steps_per_beat", "bpm", "lowest_pitch", "resolution", "tracks")},
-        "load_generator",
-    ),
-    "companion.pipelines.imagegan": (
-        {
-            "config": ("model",),
-            "codec": ("shape", "bpm", "layout", "program", "resolution", "seconds_per_step", "threshold"),
-        },
-        "load_generator",
-    ),
-    "companion.pipelines.gpt": ({"config": ("gpt",), "codec": ()}, "load_model"),
+FAMILY_CHECKPOINTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "companion.pipelines.musegan": {
+        "config": ("model",),
+        "codec": ("steps_per_beat", "bpm", "lowest_pitch", "resolution", "tracks"),
+    },
+    "companion.pipelines.imagegan": {
+        "config": ("model",),
+        "codec": ("shape", "bpm", "layout", "program", "resolution", "seconds_per_step", "threshold"),
+    },
+    "companion.pipelines.gpt": {"config": ("gpt",), "codec": ()},
 }
-"""Per pipeline: the ``config`` and ``codec`` keys its checkpoints must hold, and the function that
-builds the network from one (run by :func:`load`, so weights of another family fail there, naming
-the file, instead of deep inside generation)."""
+"""Per family module: the ``config`` and ``codec`` keys its checkpoints must hold (checked by
+:func:`load` before the network is built, so weights of another family fail there, naming the file,
+instead of deep inside generation)."""
 
 TEMPERATURES = (0.05, 10.0)
 """The sampling temperatures :func:`generate` accepts (inclusive): below, sampling is argmax in all
@@ -127,9 +130,9 @@ def entry(name: str) -> ModelEntry:
     return MODELS[name]
 
 
-def pipeline(name: str) -> ModuleType:
-    """The pipeline module of a model (imported on first use)."""
-    return importlib.import_module(entry(name).pipeline)
+def family(name: str) -> Family:
+    """The family of a model (its module imported on first use)."""
+    return importlib.import_module(entry(name).pipeline).FAMILY
 
 
 def shipped_path(name: str, corpus: str) -> Path:
@@ -153,30 +156,52 @@ def resolve(spec: str | Path) -> Path:
     return Path(text)
 
 
-def load(spec: str | Path) -> dict[str, Any]:
-    """Load a checkpoint by path or ``model:corpus`` and check its model is known."""
+def load(spec: str | Path, *, device: str | None = "cpu") -> Loaded:
+    """Load a checkpoint by path or ``model:corpus``: its model checked, its network built (once) on
+    ``device``.
+
+    Raises:
+        CheckpointError: a missing, unsafe or foreign file, or weights that do not fit the model's network.
+        ModelError: an unknown ``model:corpus`` name.
+    """
     path = resolve(spec)
     checkpoint = load_checkpoint(path)
     if not isinstance(checkpoint["model"], str) or checkpoint["model"] not in MODELS:
         raise CheckpointError(f"{path}: unknown model {checkpoint['model']!r}")
-    _check_family(path, checkpoint)
-    return checkpoint
+    return _loaded(checkpoint, path=path, device=device)
 
 
-def _check_family(path: Path, checkpoint: dict[str, Any]) -> None:
-    """Raise CheckpointError unless ``checkpoint`` holds what its model's pipeline reads."""
+def _loaded(checkpoint: dict[str, Any], *, path: Path | None = None, device: str | None = "cpu") -> Loaded:
+    """A :class:`Loaded` of a checkpoint dict, or CheckpointError (naming ``path``) where it does not
+    hold what its family reads."""
+    from .device import resolve_device
+
+    device = resolve_device(device)
     name = checkpoint["model"]
-    sections, builder = FAMILY_CHECKPOINTS[entry(name).pipeline]
+    where = path or "checkpoint"
+    sections = FAMILY_CHECKPOINTS[entry(name).pipeline]
     for section, keys in sections.items():
         held = checkpoint.get(section)
         missing = [k for k in keys if k not in held] if isinstance(held, dict) else [f"{section} (not a dict)"]
         if missing:
-            raise CheckpointError(f"{path}: not a checkpoint of {name} ({section} lacks {', '.join(missing)})")
+            raise CheckpointError(f"{where}: not a checkpoint of {name} ({section} lacks {', '.join(missing)})")
     try:
-        getattr(pipeline(name), builder)(checkpoint)
+        return protocol.load(family(name), checkpoint, path=path, device=device)
     except (CompanionError, KeyError, TypeError, ValueError, RuntimeError, AttributeError) as exc:
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
-        raise CheckpointError(f"{path}: its weights do not fit a {name} network ({reason})") from None
+        raise CheckpointError(f"{where}: its weights do not fit a {name} network ({reason})") from None
+
+
+def loaded(model: Loaded | dict[str, Any], device: str | None = None) -> Loaded:
+    """``model`` as a :class:`Loaded`: a checkpoint dict (what :func:`train` returns) is loaded, a
+    Loaded is kept (or reloaded where ``device`` names another device)."""
+    from .device import resolve_device
+
+    if isinstance(model, Loaded):
+        if device is None or resolve_device(device) == model.device:
+            return model
+        return _loaded(model.checkpoint, path=model.path, device=device)
+    return _loaded(model, device=device or "cpu")
 
 
 def train(
@@ -190,37 +215,34 @@ def train(
     max_seconds: float | None = None,
     max_cpu_seconds: float | None = None,
     checkpoint_every: int | None = None,
+    threads: int | None = None,
+    overrides: dict[str, Any] | None = None,
+    command: str | None = None,
+    show_progress: bool | None = None,
     device: str | None = "cpu",
 ) -> dict[str, Any]:
-    """Train ``name`` on ``corpus`` through its pipeline (for ``steps``, or until ``max_seconds`` of
-    wall time or ``max_cpu_seconds`` of CPU time -- the GPT pipeline's recipes set one); returns the
-    checkpoint dict. ``checkpoint_every`` saves to ``out`` every this many steps (None: the
-    pipeline's own interval). ``device`` says where it trains (recorded as ``train["device"]``; the
-    checkpoint holds CPU tensors whatever it is, and ``max_cpu_seconds`` stays CPU time)."""
-    from .device import resolve_device
-
-    device = resolve_device(device)
+    """Train ``name`` on ``corpus`` through its family (:func:`companion.family.train`): for ``steps``
+    (default: the recipe's), or until ``max_seconds`` of wall time or ``max_cpu_seconds`` of CPU time,
+    on ``threads`` torch threads; returns the checkpoint dict. ``checkpoint_every`` saves to ``out``
+    every this many steps (None: the family's interval). ``device`` says where it trains (recorded as
+    ``train["device"]``; the checkpoint holds CPU tensors whatever it is, and ``max_cpu_seconds``
+    stays CPU time)."""
     model = entry(name)
     if corpus.name not in model.corpora and corpus.name != "folder":
         raise ModelError(f"{name} trains on {', '.join(model.corpora)} (or a folder), not {corpus.name}")
     if checkpoint_every is not None and checkpoint_every < 1:
         raise ModelError(f"checkpoint interval {checkpoint_every}: choose 1 step or more")
-    options: dict[str, Any] = {"max_seconds": max_seconds, "device": device}
-    if checkpoint_every is not None:
-        options["checkpoint_every"] = checkpoint_every
-    if max_cpu_seconds is not None:
-        if not name.startswith("gpt-"):
-            raise ModelError(f"{name}: a CPU-time budget is only implemented for the GPT models so far")
-        options["max_cpu_seconds"] = max_cpu_seconds
-    return pipeline(name).train(name, corpus, steps=steps, seed=seed, out=out, resume=resume, **options)
+    return protocol.train(family(name), name, corpus, steps=steps, max_seconds=max_seconds,
+                          max_cpu_seconds=max_cpu_seconds, seed=seed, threads=threads, resume=resume, out=out,
+                          device=device, overrides=overrides, command=command, show_progress=show_progress,
+                          checkpoint_every=checkpoint_every)  # fmt: skip
 
 
 def ship(path: str | Path, corpus: Corpus, *, command: str) -> Path:
-    """Make the trained checkpoint at ``path`` a shipped one through its pipeline's ``ship``: no
-    optimiser state, and a manifest beside it with ``command``, the metrics on ``corpus`` and the
-    sha256. Returns the manifest's path."""
-    model = load_checkpoint(path)["model"]
-    return pipeline(model).ship(path, command, corpus)
+    """Make the trained checkpoint at ``path`` a shipped one: no optimiser state, and a manifest beside
+    it with ``command``, :func:`evaluate` on ``corpus``'s test split and the sha256. Returns the
+    manifest's path."""
+    return protocol.ship(_loaded, path, corpus, command=command)
 
 
 def check_temperature(temperature: float) -> None:
@@ -231,46 +253,43 @@ def check_temperature(temperature: float) -> None:
 
 
 def generate(
-    checkpoint: dict[str, Any], *, bars: int = 8, seed: int = 0, temperature: float = 1.0, device: str | None = "cpu"
+    model: Loaded | dict[str, Any], *, bars: int = 8, seed: int = 0, temperature: float = 1.0,
+    device: str | None = None,
 ) -> Song:
-    """Generate ``bars`` bars from a loaded checkpoint; the same seed gives the same song on the same
-    device (on the CPU, the same MIDI bytes as ever; the seed's generator stays on the CPU anywhere).
+    """Generate ``bars`` bars from a loaded model (or a checkpoint dict); the same seed gives the same
+    song on the same device (on the CPU, the same MIDI bytes as ever; the seed's generator stays on
+    the CPU anywhere).
 
     Raises:
         ModelError: ``temperature`` is not a finite number within :data:`TEMPERATURES`.
         DeviceError: an unknown or unavailable ``device``.
     """
-    from .device import resolve_device
-
     check_temperature(temperature)
-    device = resolve_device(device)
-    return pipeline(checkpoint["model"]).generate(
-        checkpoint, bars=bars, seed=seed, temperature=temperature, device=device
-    )
+    return protocol.generate(loaded(model, device), bars=bars, seed=seed, temperature=temperature)
 
 
 def evaluate(
-    checkpoint: dict[str, Any],
+    model: Loaded | dict[str, Any],
     corpus: Corpus,
     *,
     split: str = "test",
     seed: int = 0,
     excerpts: int = 0,
-    device: str | None = "cpu",
+    threads: int | None = None,
+    device: str | None = None,
 ) -> dict[str, Any]:
-    """Metrics of a checkpoint on ``corpus``'s ``split`` (likelihoods where defined, shared metrics).
+    """The one measurement of every architecture (:func:`companion.family.evaluate`) on ``corpus``'s
+    ``split``: likelihoods where defined, the shared metrics of generated and real music scored alike,
+    the family's own diagnostics under ``extras``.
 
     With ``excerpts`` > 0 the result also holds ``yardstick``: :func:`companion.yardstick.for_checkpoint`
-    on that many generated 8-bar excerpts (the model's NLL passed through), the one measurement every
-    architecture shares, with its noise floor, baselines and intervals (those excerpts are generated
-    on the CPU). The model's own likelihoods and samples are computed on ``device``."""
-    from .device import resolve_device
-
-    device = resolve_device(device)
-    result = pipeline(checkpoint["model"]).evaluate(checkpoint, corpus, split=split, seed=seed, device=device)
+    on that many generated 8-bar excerpts (the model's NLL passed through), with its noise floor,
+    baselines and intervals."""
+    model = loaded(model, device)
+    result = protocol.evaluate(model, corpus, split=split, seed=seed, threads=threads)
     if excerpts > 0:
         from .yardstick import for_checkpoint
 
         nll = {k: v for k, v in result.items() if k.startswith("nll")} or None
-        result["yardstick"] = for_checkpoint(checkpoint, corpus, split=split, excerpts=excerpts, seed=seed, nll=nll)
+        result["yardstick"] = for_checkpoint(model, corpus, split=split, excerpts=excerpts, seed=seed, nll=nll)
     return result

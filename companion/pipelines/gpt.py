@@ -1,167 +1,83 @@
-"""The GPT pipeline: a token codec + the decoder-only transformer + the LM trainer, for both
-``gpt-chords`` (lesson 04, pitch-set tokens) and ``gpt-events`` (lesson 05, event tokens).
+"""The GPT family: a token codec + the decoder-only transformer + the LM trainer, for ``gpt-chords``
+(lesson 04, pitch-set tokens) and ``gpt-events`` (lesson 05, event tokens), on the protocol of
+:mod:`companion.family` (what is shared -- the training skeleton, loading, the one ``evaluate`` -- is
+there; this module holds what is the GPT's own: its codec and data, its network, its sampler and its
+likelihood).
 
-The codec is picked by model name through :func:`companion.codecs.tokens.codec_for`, so a new codec
-plugs in without editing this module. The three zoo functions::
+Recipes are data: ``companion/recipes/<model>.json`` per corpus, and ``<model>-polyphonic.json`` on
+the four polyphonic benchmarks (picked by ``recipe="auto"``, what the CLI and the zoo use).
 
-    train(model, corpus, *, steps, seed, out, resume) -> checkpoint dict (saved to ``out``)
-    generate(checkpoint, *, bars, seed, temperature) -> Song
-    evaluate(checkpoint, corpus, *, split, seed) -> dict of plain numbers
+The likelihood (:meth:`GPTFamily.likelihood`): on ``jsb`` and the other benchmarks, **nats per
+quarter-note frame** (``nll_nats_per_frame``, with the unseen-frame share and cost broken out,
+:func:`companion.likelihood.frame_nll`); on songs the NLL per token, and per grid frame where the
+codec has frames (the chord codec's 16ths). The copy rate's reference is the training split *as the
+codec sees it* (:func:`codec_view`: tokenised and decoded).
 
-``evaluate`` on ``jsb`` gives the benchmark's **nats per quarter-note frame** (``nll_nats_per_frame``,
-with the unseen-frame share and cost broken out, :func:`companion.likelihood.frame_nll`); on songs
-(``bach``, ``jazz``, ``folder``) the NLL per token, and per grid frame where the codec has frames
-(the chord codec's 16ths); on every corpus the shared metrics of :mod:`companion.metrics` on
-generated music, with the copy rate against the training split *as the codec sees it* (tokenised and
-decoded, so generated and training songs share one track layout and grid).
+Optional codec hooks used when a codec has them (see :mod:`companion.codecs.tokens`): ``unk_id``
+(never sampled), ``frames_per_bar`` (generation samples exactly that many tokens per bar; otherwise it
+samples in chunks until the decoded song is long enough) and ``song_frames(song)``.
 
-Optional codec hooks this module uses when a codec has them (see :mod:`companion.codecs.tokens`):
-``unk_id`` (never sampled), ``frames_per_bar`` (generation samples exactly that many tokens per
-bar; otherwise it samples in chunks until the decoded song is long enough), ``song_frames(song)``
-(per-frame NLL on songs) and ``PIPELINE_DEFAULTS`` (``{corpus: {"steps", "gpt", "lm", "codec"}}``
-merged over :data:`DEFAULTS`).
-
-Used by notebooks 04_gpt_chords, 05_event_tokens and 06_diminishing_returns, and by the CLI.
+Used by notebooks 04_gpt_chords, 05_event_tokens and 06_diminishing_returns, through
+:mod:`companion.zoo` and the CLI.
 """
 
 from __future__ import annotations
 
 import copy
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from ..checkpoint import FORMAT, CheckpointError, resumable, save_checkpoint
+from .. import family
 from ..codecs import encodable
 from ..codecs.tokens import MODELS as CODEC_MODELS
-from ..codecs.tokens import TokenCodec, codec_class, codec_for, codec_from_dict
-from ..data import Corpus
-from ..device import resolve_device, to_cpu
-from ..errors import CodecError, CompanionError
+from ..codecs.tokens import TokenCodec, codec_for, codec_from_dict
+from ..data import BENCHMARK_CORPORA, Corpus
+from ..errors import CodecError
+from ..family import Family, FamilyError, Loaded, Run
 from ..likelihood import frame_nll, sequence_nll
 from ..models.gpt import GPT, GPTConfig
 from ..song import Song
-from ..theory import JAZZ_REGISTERS
-from ..train import Budget, seed_everything
-from ..train.lm import LMConfig, LMResult, train_lm
+from ..train import Budget
+from ..train.lm import LMConfig, train_lm
 
-_MODEL = {"max_len": 256, "d_model": 128, "num_heads": 4, "num_layers": 3, "d_ff": 512, "dropout": 0.2}
-_LM = {"batch_size": 32, "context": 256, "lr": 1e-3, "weight_decay": 0.1, "eval_every": 200, "patience": 8}
-_CHORDS_LM = {"batch_size": 16, "rare_to_unk": 0.5, "patience": 6}
+PipelineError = FamilyError
+"""The name this module's errors had before :mod:`companion.family` (kept for old code)."""
 
-DEFAULTS: dict[tuple[str, str], dict[str, Any]] = {
-    ("gpt-chords", "jsb"): {
-        "steps": 1500,
-        "codec": {},
-        "gpt": {**_MODEL, "max_len": 64, "d_model": 64, "d_ff": 256, "dropout": 0.3},
-        "lm": {**_LM, **_CHORDS_LM, "context": 64, "eval_every": 50},
-    },
-    ("gpt-chords", "bach"): {
-        "steps": 600,
-        "codec": {"steps_per_beat": 4},
-        "gpt": {**_MODEL, "max_len": 128, "d_model": 64, "d_ff": 256, "dropout": 0.3},
-        "lm": {**_LM, **_CHORDS_LM, "context": 128, "eval_every": 50},
-    },
-    ("gpt-chords", "jazz"): {
-        "steps": 300,
-        "codec": {"steps_per_beat": 4},
-        "gpt": {**_MODEL, "max_len": 128, "d_model": 64, "d_ff": 256, "dropout": 0.3},
-        "lm": {**_LM, **_CHORDS_LM, "context": 128, "eval_every": 50},
-    },
-    ("gpt-events", "jsb"): {
-        "steps": 3000,
-        "codec": {},
-        "gpt": {**_MODEL, "max_len": 512},
-        "lm": {**_LM, "context": 512},
-    },
-    ("gpt-events", "bach"): {
-        "steps": 1500,
-        "codec": {},
-        "gpt": {**_MODEL, "max_len": 512},
-        "lm": {**_LM, "context": 512},
-    },
-    ("gpt-events", "jazz"): {
-        "steps": 1500,
-        "codec": {},
-        "gpt": {**_MODEL, "max_len": 512},
-        "lm": {**_LM, "context": 512},
-    },
-}
-"""(model, corpus) -> default steps and codec / GPT / LM options ("folder" uses the "bach" row)."""
-
-GENERATED_SONGS = 16
-"""How many songs ``evaluate`` generates (seeds ``seed .. seed + 15``) for the shared metrics."""
+RESUME_KEYS = ("optimizer", "current_state", "generator", "torch_rng", "step", "tokens_seen", "history",
+               "best_nll", "best_step", "bad_evals", "wall_seconds", "cpu_seconds", "best_state")  # fmt: skip
+"""What the LM trainer needs to continue a run (the checkpoint's ``optimizer`` section)."""
 
 
-class PipelineError(CompanionError):
-    """A model/corpus pairing or a checkpoint this pipeline cannot handle."""
-
-
-# ---------------------------------------------------------------------- configuration
-def _merge(base: dict, over: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in (over or {}).items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-RECIPES = Path(__file__).resolve().parents[1] / "recipes"
-"""Recipe files (plain JSON): ``<model>-polyphonic.json`` is the one recipe of a model on all four
-polyphonic benchmarks (``jsb``, ``nottingham``, ``musedata``, ``pianomidi``)."""
-
-
+# ---------------------------------------------------------------------- recipes
 def recipe_file(model: str, corpus: str, recipe: str | Path | None = "auto") -> Path | None:
-    """The recipe file a model trains with on a corpus, or None where :data:`DEFAULTS` apply.
-
-    ``recipe="auto"`` (what the CLI and :mod:`companion.zoo` use) picks ``<model>-polyphonic.json`` on
-    the four benchmarks; ``None`` keeps :data:`DEFAULTS` (the lesson-04/05 sweeps, whose stored results
-    were made with them); a name (``"gpt-events-polyphonic"``) or a path picks that file."""
-    from ..data import BENCHMARK_CORPORA
-
+    """A recipe file that replaces ``recipes/<model>.json``'s entry, or None: ``"auto"`` picks
+    ``<model>-polyphonic.json`` on the four benchmarks; ``None`` keeps ``<model>.json`` everywhere
+    (the lesson-04/05 sweeps, whose stored results were made with it); a name or a path picks that file."""
     if recipe is None:
         return None
     if recipe == "auto":
-        file = RECIPES / f"{model}-polyphonic.json"
+        file = family.RECIPES / f"{model}-polyphonic.json"
         return file if corpus in BENCHMARK_CORPORA and file.is_file() else None
-    file = Path(recipe) if Path(recipe).suffix == ".json" else RECIPES / f"{recipe}.json"
+    file = Path(recipe) if Path(recipe).suffix == ".json" else family.RECIPES / f"{recipe}.json"
     if not file.is_file():
-        raise PipelineError(f"{file}: no such recipe file")
+        raise FamilyError(f"{file}: no such recipe file")
     return file
 
 
-def read_recipe(file: Path) -> dict[str, Any]:
-    """A recipe file's settings (``steps``, ``max_cpu_seconds``, ``augment_transpose``, ``codec``, ``gpt``,
-    ``lm``) and its provenance (``recipe``: file name and sha256)."""
-    import hashlib
-    import json
-
-    raw = file.read_bytes()
-    data = json.loads(raw)
-    keys = ("steps", "max_cpu_seconds", "augment_transpose", "codec", "gpt", "lm")
-    settings = {k: data[k] for k in keys if k in data}
-    settings["recipe"] = {"file": f"companion/recipes/{file.name}", "sha256": hashlib.sha256(raw).hexdigest()}
-    return settings
-
-
 def default_config(model: str, corpus: str, recipe: str | Path | None = "auto") -> dict[str, Any]:
-    """The default ``{"steps", "codec", "gpt", "lm"}`` of a model on a corpus: its recipe file on the
-    polyphonic benchmarks (:func:`recipe_file`), else :data:`DEFAULTS` plus the codec's own
-    ``PIPELINE_DEFAULTS`` when it has them."""
+    """The settings (``steps``, ``max_cpu_seconds``, ``augment_transpose``, ``codec``, ``gpt``, ``lm``,
+    and ``recipe``: the file and its sha256) ``model`` trains with on ``corpus``."""
     if model not in CODEC_MODELS:
-        raise PipelineError(f"the GPT pipeline has no codec for {model!r}")
+        raise FamilyError(f"the GPT family has no codec for {model!r}")
     file = recipe_file(model, corpus, recipe)
-    if file is not None:
-        return read_recipe(file)
-    key = (model, corpus if corpus in ("jsb", "bach", "jazz") else "bach")
-    config = copy.deepcopy(DEFAULTS[key])
-    codec_defaults = getattr(codec_class(model), "PIPELINE_DEFAULTS", {}) or {}
-    return _merge(config, codec_defaults.get(key[1], {}))
+    if file is None:
+        return family.recipe(model, corpus if corpus in ("jsb", "bach", "jazz") else "bach")
+    data, provenance = family.read_recipe(file)
+    keys = ("steps", "max_cpu_seconds", "augment_transpose", "codec", "gpt", "lm")
+    return {**{k: data[k] for k in keys if k in data}, "recipe": provenance}
 
 
 # ---------------------------------------------------------------------- data
@@ -211,217 +127,26 @@ def training_data(
     ]
 
 
-# ---------------------------------------------------------------------- train
-def train(
-    model: str,
-    corpus: Corpus,
-    *,
-    steps: int | None = None,
-    seed: int = 0,
-    out: str | Path | None = None,
-    resume: bool = False,
-    config: dict | None = None,
-    max_seconds: float | None = None,
-    max_cpu_seconds: float | None = None,
-    show_progress: bool = True,
-    command: str | None = None,
-    recipe: str | Path | None = "auto",
-    checkpoint_every: int | None = None,
-    device: str | torch.device | None = "cpu",
-) -> dict[str, Any]:
-    """Train a GPT on a corpus; returns the checkpoint dict (also saved to ``out`` at every evaluation).
-
-    Args:
-        model: ``"gpt-chords"`` or ``"gpt-events"``.
-        corpus: the corpus (its train split fits the codec and trains; valid drives early stopping).
-        steps: optimiser steps (default: :data:`DEFAULTS`).
-        seed: seeds the model's initialisation, batches and dropout.
-        out: checkpoint file; with ``resume`` and an existing file, training continues from it.
-        resume: continue from ``out``.
-        config: overrides of :func:`default_config`, e.g. ``{"gpt": {"d_model": 64}, "lm": {"lr": 3e-4},
-            "augment_transpose": 0}``.
-        max_seconds: also stop after this much wall time.
-        max_cpu_seconds: also stop after this much CPU time of the process (default: the recipe's
-            ``max_cpu_seconds`` where it has one).
-        show_progress: draw a progress bar.
-        command: a command line to record in the checkpoint's ``train`` info (optional).
-        recipe: which settings ``config`` is merged over (:func:`recipe_file`): ``"auto"``, the model's
-            recipe file on a polyphonic benchmark; ``None``, :data:`DEFAULTS`.
-        checkpoint_every: also save to ``out`` every this many steps between evaluations.
-        device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"`` (:func:`companion.device.resolve_device`);
-            recorded as ``train["device"]`` (``cpu_seconds`` stays the CPU time of the process).
-
-    Returns:
-        The checkpoint dict (:mod:`companion.checkpoint` format) holding the best weights.
-    """
-    if model not in CODEC_MODELS:
-        raise PipelineError(f"the GPT pipeline has no codec for {model!r}")
-    device = resolve_device(device)
-    settings = _merge(default_config(model, corpus.name, recipe), config or {})
-    steps = int(steps if steps is not None else settings["steps"])
-    if max_cpu_seconds is None:
-        max_cpu_seconds = settings.get("max_cpu_seconds")
-    if steps < 1:
-        raise PipelineError(f"steps must be >= 1, not {steps}")
-    out = Path(out) if out is not None else None
-    previous = resumable(out, resume=resume, model=model, corpus=corpus.name)
-    if previous is not None:
-        settings = _merge(settings, {"gpt": previous["config"]["gpt"], "lm": previous["config"]["lm"],
-                                     "augment_transpose": previous["train"].get("augment_transpose", 0)})  # fmt: skip
-    seed_everything(seed)
-    skipped: list[str] = []
-    if previous is not None:
-        codec = codec_from_dict(previous["codec"])
-        train_seqs, valid_seqs = training_data(
-            codec, corpus, augment_transpose=settings.get("augment_transpose", 0), fit=False, skipped=skipped
-        )
-    else:
-        codec = codec_for(model, **settings.get("codec", {}))
-        train_seqs, valid_seqs = training_data(
-            codec, corpus, augment_transpose=settings.get("augment_transpose", 0), skipped=skipped
-        )
-    gpt_config = GPTConfig(
-        vocab_size=codec.vocab_size, **{k: v for k, v in settings["gpt"].items() if k != "vocab_size"}
-    )
-    lm_config = LMConfig.from_dict(settings["lm"])
-    lm_config.context = min(lm_config.context, gpt_config.max_len)
-    net = GPT(gpt_config)
-
-    info = {
-        "corpus": corpus.name,
-        "source": corpus.source,
-        "seed": seed,
-        "budget_steps": steps,
-        "max_seconds": max_seconds,
-        "max_cpu_seconds": max_cpu_seconds,
-        "recipe": settings.get("recipe"),
-        "train_sequences": len(train_seqs),
-        "train_tokens": int(sum(len(s) for s in train_seqs)),
-        "valid_tokens": int(sum(len(s) for s in valid_seqs)),
-        "augment_transpose": int(settings.get("augment_transpose", 0)),
-        "parameters": net.num_parameters(),
-        "command": command,
-        "torch_threads": torch.get_num_threads(),
-        "device": str(device),
-        **({"skipped": skipped} if skipped else {}),
-    }
-
-    def build(state: dict) -> dict:
-        return {
-            "format": FORMAT,
-            "model": model,
-            "config": {"gpt": gpt_config.to_dict(), "lm": lm_config.to_dict()},
-            "codec": codec.to_dict(),
-            "state": state["best_state"],
-            "train": {
-                **info,
-                "steps": state["step"],
-                "wall_seconds": round(state["wall_seconds"], 1),
-                "cpu_seconds": state.get("cpu_seconds"),
-                "tokens_seen": state["tokens_seen"],
-                "best_valid_nll_per_token": state["best_nll"],
-                "best_step": state["best_step"],
-                "stopped_early": state["stopped_early"],
-                "history": state["history"],
-            },
-            "optimizer": {
-                k: state[k]
-                for k in (
-                    "optimizer",
-                    "current_state",
-                    "generator",
-                    "torch_rng",
-                    "step",
-                    "tokens_seen",
-                    "history",
-                    "best_nll",
-                    "best_step",
-                    "bad_evals",
-                    "wall_seconds",
-                    "cpu_seconds",
-                    "best_state",
-                )
-            },  # fmt: skip
-        }
-
-    latest: dict[str, Any] = {}
-
-    def on_checkpoint(state: dict) -> None:
-        latest["checkpoint"] = to_cpu(build(state))
-        if out is not None:
-            save_checkpoint(out, latest["checkpoint"])
-
-    result: LMResult = train_lm(
-        net,
-        train_seqs,
-        valid_seqs,
-        lm_config,
-        Budget(steps, max_seconds, max_cpu_seconds),
-        pad_id=codec.pad_id,
-        unk_id=getattr(codec, "unk_id", None),
-        rare_ids=codec.rare_ids() if hasattr(codec, "rare_ids") else (),
-        seed=seed,
-        resume=previous["optimizer"] if previous is not None else None,
-        on_checkpoint=on_checkpoint,
-        checkpoint_every=checkpoint_every,
-        show_progress=show_progress,
-        desc=f"{model} {corpus.name}",
-        device=device,
-    )
-    if "checkpoint" not in latest:  # a non-zero rank under torchrun: nothing saved, hand back the weights
-        latest["checkpoint"] = build(
-            {
-                "best_state": net.state_dict(),
-                "step": result.steps,
-                "wall_seconds": result.wall_seconds,
-                "tokens_seen": result.tokens_seen,
-                "best_nll": result.best_valid_nll,
-                "best_step": result.best_step,
-                "stopped_early": result.stopped_early,
-                "history": result.history,
-                "cpu_seconds": None,
-                "optimizer": None,
-                "current_state": None,
-                "generator": None,
-                "torch_rng": None,
-                "bad_evals": 0,
-            }  # fmt: skip
-        )
-    return to_cpu(latest["checkpoint"])
+def codec_view(codec: TokenCodec, corpus: Corpus, split: str = "train") -> list[Song]:
+    """A split as the codec sees it -- tokenised and decoded (e.g. merged to one track on a 16th grid):
+    the reference for the copy rate of generated music."""
+    if corpus.frames is not None:
+        return [
+            codec.decode(codec.encode_frames(f)[0], title=f"{split} {i}") for i, f in enumerate(corpus.frames[split])
+        ]
+    return [codec.decode(codec.encode(s), title=s.title) for s in corpus.splits[split]]
 
 
-# ---------------------------------------------------------------------- load
-def load_model(checkpoint: dict[str, Any], device: str | torch.device | None = "cpu") -> tuple[GPT, TokenCodec]:
-    """The network (eval mode, best weights, on ``device``) and the fitted codec of a checkpoint."""
-    if checkpoint.get("model") not in CODEC_MODELS:
-        raise PipelineError(f"not a GPT checkpoint: model {checkpoint.get('model')!r}")
-    try:
-        codec = codec_from_dict(checkpoint["codec"])
-        net = GPT(GPTConfig(**checkpoint["config"]["gpt"]))
-        net.load_state_dict(checkpoint["state"])
-    except (KeyError, TypeError, RuntimeError) as exc:
-        raise CheckpointError(f"GPT checkpoint does not fit its model ({str(exc).splitlines()[0]})") from None
-    return net.to(resolve_device(device)).eval(), codec
-
-
-# ---------------------------------------------------------------------- generate
+# ---------------------------------------------------------------------- sampling
 def _banned(codec: TokenCodec) -> list[int]:
     ids = [codec.pad_id, codec.bos_id, codec.eos_id]
     unk = getattr(codec, "unk_id", None)
     return ids + ([unk] if unk is not None else [])
 
 
-def generate_tokens(
-    net: GPT,
-    codec: TokenCodec,
-    *,
-    bars: int,
-    seed: int = 0,
-    temperature: float = 1.0,
-    top_k: int | None = None,
-    top_p: float | None = None,
-    num_songs: int = 1,
-) -> list[list[int]]:
+def generate_tokens(net: GPT, codec: TokenCodec, *, bars: int, seed: int = 0, temperature: float = 1.0,
+                    top_k: int | None = None, top_p: float | None = None,
+                    num_songs: int = 1) -> list[list[int]]:  # fmt: skip
     """Token lists (``BOS ...``) of ``num_songs`` songs of at least ``bars`` bars, sampled in one batch
     from a ``torch.Generator`` seeded with ``seed`` (PAD, BOS, EOS and UNK are never sampled)."""
     generator = torch.Generator().manual_seed(seed)
@@ -449,127 +174,151 @@ def _crop(song: Song, bars: int, title: str) -> Song:
     return cropped
 
 
-def generate(
-    checkpoint: dict[str, Any],
-    *,
-    bars: int = 8,
-    seed: int = 0,
-    temperature: float = 1.0,
-    top_k: int | None = None,
-    top_p: float | None = None,
-    device: str | torch.device | None = "cpu",
-) -> Song:
-    """One song of ``bars`` bars; the same checkpoint and seed give the same song (and MIDI bytes) on
-    the same device (the network runs on ``device``; the seed's generator stays on the CPU)."""
-    if bars < 1:
-        raise PipelineError(f"bars must be >= 1, not {bars}")
-    net, codec = load_model(checkpoint, device)
-    tokens = generate_tokens(net, codec, bars=bars, seed=seed, temperature=temperature, top_k=top_k, top_p=top_p)[0]
-    title = f"{checkpoint['model']} {checkpoint['train'].get('corpus', '')} seed {seed}"
-    return _crop(codec.decode(tokens), bars, title)
+# ---------------------------------------------------------------------- the family
+class GPTFamily(Family):
+    """The GPT's own parts (see the module docstring)."""
 
+    name = "gpt"
+    models = tuple(CODEC_MODELS)
 
-def generate_songs(
-    checkpoint: dict[str, Any],
-    *,
-    num_songs: int,
-    bars: int = 8,
-    seed: int = 0,
-    temperature: float = 1.0,
-    device: str | torch.device | None = "cpu",
-) -> list[Song]:
-    """``num_songs`` songs of ``bars`` bars sampled in one batch (seeded; faster than one by one)."""
-    net, codec = load_model(checkpoint, device)
-    rows = generate_tokens(net, codec, bars=bars, seed=seed, temperature=temperature, num_songs=num_songs)
-    name = f"{checkpoint['model']} {checkpoint['train'].get('corpus', '')}"
-    return [_crop(codec.decode(row), bars, f"{name} seed {seed} #{i}") for i, row in enumerate(rows)]
+    checkpoint_every = None  # the LM trainer saves at every evaluation
 
+    def recipe(self, model: str, corpus: str, choice: str | Path | None = "auto") -> dict[str, Any]:
+        return default_config(model, corpus, choice)
 
-def codec_view(codec: TokenCodec, corpus: Corpus, split: str = "train") -> list[Song]:
-    """A split as the codec sees it -- tokenised and decoded (e.g. merged to one track on a 16th grid):
-    the reference for the copy rate of generated music."""
-    if corpus.frames is not None:
-        return [
-            codec.decode(codec.encode_frames(f)[0], title=f"{split} {i}") for i, f in enumerate(corpus.frames[split])
-        ]
-    return [codec.decode(codec.encode(s), title=s.title) for s in corpus.splits[split]]
+    def setup(self, model, corpus, settings, previous, *, seed, device, show_progress, checkpoint_every) -> Run:
+        skipped: list[str] = []
+        if previous is not None:
+            settings = family.merge(settings, {"gpt": previous["config"]["gpt"], "lm": previous["config"]["lm"],
+                                    "augment_transpose": previous["train"].get("augment_transpose", 0)})  # fmt: skip
+            codec = codec_from_dict(previous["codec"])
+        else:
+            codec = codec_for(model, **settings.get("codec", {}))
+        augment = int(settings.get("augment_transpose", 0))
+        train_seqs, valid_seqs = training_data(codec, corpus, augment_transpose=augment, fit=previous is None,
+                                               skipped=skipped)  # fmt: skip
+        gpt_config = GPTConfig(vocab_size=codec.vocab_size, **{k: v for k, v in settings["gpt"].items()
+                                                                if k != "vocab_size"})  # fmt: skip
+        lm_config = LMConfig.from_dict(settings["lm"])
+        lm_config.context = min(lm_config.context, gpt_config.max_len)
+        net = GPT(gpt_config)
+        info = {"train_sequences": len(train_seqs), "train_tokens": int(sum(len(s) for s in train_seqs)),
+                "valid_tokens": int(sum(len(s) for s in valid_seqs)), "augment_transpose": augment,
+                "parameters": net.num_parameters(), **({"skipped": skipped} if skipped else {})}  # fmt: skip
 
+        def part(state: dict) -> dict:
+            train = {"steps": state["step"], "wall_seconds": round(state["wall_seconds"], 1),
+                     "tokens_seen": state["tokens_seen"], "best_valid_nll_per_token": state["best_nll"],
+                     "best_step": state["best_step"], "stopped_early": state["stopped_early"],
+                     "history": state["history"]}  # fmt: skip
+            return {"state": state["best_state"], "train": train, "optimizer": {k: state[k] for k in RESUME_KEYS}}
 
-# ---------------------------------------------------------------------- evaluate
-def evaluate(
-    checkpoint: dict[str, Any],
-    corpus: Corpus,
-    *,
-    split: str = "test",
-    seed: int = 0,
-    num_songs: int = GENERATED_SONGS,
-    bars: int = 8,
-    device: str | torch.device | None = "cpu",
-) -> dict[str, Any]:
-    """Likelihood of ``split`` and the shared metrics of generated music.
+        def fit(budget: Budget, save) -> None:
+            saved = []
+            result = train_lm(net, train_seqs, valid_seqs, lm_config, budget, pad_id=codec.pad_id,
+                              unk_id=getattr(codec, "unk_id", None),
+                              rare_ids=codec.rare_ids() if hasattr(codec, "rare_ids") else (), seed=seed,
+                              resume=previous["optimizer"] if previous is not None else None,
+                              on_checkpoint=lambda state: saved.append(save(part(state))),
+                              checkpoint_every=checkpoint_every, show_progress=show_progress is not False,
+                              desc=f"{model} {corpus.name}", device=device)  # fmt: skip
+            if not saved:  # a non-zero rank under torchrun: nothing written, the weights handed back
+                state = {"best_state": net.state_dict(), "step": result.steps, "wall_seconds": result.wall_seconds,
+                         "tokens_seen": result.tokens_seen, "best_nll": result.best_valid_nll,
+                         "best_step": result.best_step, "stopped_early": result.stopped_early,
+                         "history": result.history, **{k: None for k in RESUME_KEYS[:4]}, "bad_evals": 0,
+                         "cpu_seconds": None}  # fmt: skip
+                save(part(state), write=False)
 
-    Returns:
-        On a frame corpus (``jsb``): ``nll_nats_per_frame``, ``unseen_frame_share`` and the breakdown of
-        :func:`companion.likelihood.frame_nll`. On songs: ``nll_nats_per_token`` and, when the codec
-        has grid frames, ``nll_nats_per_frame`` / ``unseen_frame_share`` per grid frame
-        (``frame_steps_per_beat`` says which grid). Always: ``model``, ``corpus``, ``split``,
-        ``parameters``, ``vocab_size``, ``published`` (on a benchmark: its table of published test NLLs,
-        each labelled exact, bound or estimate; empty on another file of the format), and
-        ``generated``: :func:`companion.metrics.corpus_metrics` of ``num_songs`` songs of ``bars``
-        bars with the copy rate against the training split as the codec sees it.
-    """
-    from .. import metrics
+        config = {"gpt": gpt_config.to_dict(), "lm": lm_config.to_dict()}
+        return Run(config=config, codec=codec.to_dict(), info=info, fit=fit)
 
-    if split not in corpus.splits:
-        raise PipelineError(f"corpus {corpus.name} has no split {split!r}")
-    started = time.perf_counter()
-    net, codec = load_model(checkpoint, device)
-    result: dict[str, Any] = {
-        "model": checkpoint["model"],
-        "corpus": corpus.name,
-        "split": split,
-        "parameters": net.num_parameters(),
-        "vocab_size": codec.vocab_size,
-        "context": net.max_len,
-    }
-    if corpus.frames is not None:
-        result.update(frame_nll(net, codec, corpus.frames[split]))
-        result["benchmark"] = corpus.name if corpus.published else None
-        result["published"] = corpus.published
-    else:
+    def network(self, checkpoint: dict[str, Any], device: Any) -> GPT:
+        try:
+            net = GPT(GPTConfig(**checkpoint["config"]["gpt"]))
+            net.load_state_dict(checkpoint["state"])
+        except (KeyError, TypeError, RuntimeError) as exc:
+            raise FamilyError(f"GPT checkpoint does not fit its model ({str(exc).splitlines()[0]})") from None
+        return net.to(device).eval()
+
+    def codec(self, checkpoint: dict[str, Any]) -> TokenCodec:
+        return codec_from_dict(checkpoint["codec"])
+
+    def parameters(self, loaded: Loaded) -> int:
+        return loaded.network.num_parameters()
+
+    def sample(self, loaded: Loaded, count: int, *, bars: int, seed: int, temperature: float) -> list[Song]:
+        rows = generate_tokens(loaded.network, loaded.codec, bars=bars, seed=seed, temperature=temperature,
+                               num_songs=count)  # fmt: skip
+        name = f"{loaded.model} {loaded.corpus}"
+        return [_crop(loaded.codec.decode(row), bars, f"{name} seed {seed} #{i}") for i, row in enumerate(rows)]
+
+    def generate(self, loaded: Loaded, *, bars: int, seed: int, temperature: float, top_k: int | None = None,
+                 top_p: float | None = None) -> Song:  # fmt: skip
+        tokens = generate_tokens(loaded.network, loaded.codec, bars=bars, seed=seed, temperature=temperature,
+                                 top_k=top_k, top_p=top_p)[0]  # fmt: skip
+        return _crop(loaded.codec.decode(tokens), bars, loaded.title(seed))
+
+    def likelihood(self, loaded: Loaded, corpus: Corpus, split: str) -> dict[str, Any]:
+        net, codec = loaded.network, loaded.codec
+        result: dict[str, Any] = {"vocab_size": codec.vocab_size, "context": net.max_len}
+        if corpus.frames is not None:
+            result.update(frame_nll(net, codec, corpus.frames[split]))
+            result["benchmark"] = corpus.name if corpus.published else None
+            result["published"] = corpus.published
+            return result
         songs = corpus.splits[split]
         result.update(sequence_nll(net, [codec.encode(s) for s in songs]))
         if hasattr(codec, "song_frames"):
-            frames = [f for f in (codec.song_frames(s) for s in songs) if len(f)]
-            scored = frame_nll(net, codec, frames)
+            scored = frame_nll(net, codec, [f for f in (codec.song_frames(s) for s in songs) if len(f)])
             result["frame_steps_per_beat"] = getattr(codec, "steps_per_beat", None)
             for key in ("nll_nats_per_frame", "frames", "unseen_frame_share", "unseen_frames",
                         "unseen_nats_per_frame", "extra_nats_per_frame"):  # fmt: skip
                 result[key] = scored[key]
-    generated = generate_songs(checkpoint, num_songs=num_songs, bars=bars, seed=seed, device=device)
-    registers = JAZZ_REGISTERS if corpus.name == "jazz" else None
-    result["generated"] = metrics.corpus_metrics(generated, registers=registers, training=codec_view(codec, corpus))
-    result["seconds"] = round(time.perf_counter() - started, 1)
-    return _plain(result)
+        return result
+
+    def view(self, loaded: Loaded, corpus: Corpus, split: str) -> list[Song]:
+        return codec_view(loaded.codec, corpus, split)
 
 
-def _plain(value: Any) -> Any:
-    """JSON-able: numpy scalars to Python, NaN to None, floats rounded to 4 decimals."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if value != value else round(value, 4)
-    return value
+FAMILY = GPTFamily()
 
 
-# ---------------------------------------------------------------------- shipping
-def ship(path: str | Path, command: str, corpus: Corpus) -> Path:
-    """Turn a trained checkpoint into a shipped one (:func:`companion.checkpoint.ship`), its manifest
-    holding :func:`evaluate` on ``corpus``'s test split under ``test``. Returns the manifest's path."""
-    from ..checkpoint import ship as ship_checkpoint
+# ---------------------------------------------------------------------- the API of old code
+def _loaded(checkpoint: dict[str, Any] | Loaded, device: Any = "cpu") -> Loaded:
+    return checkpoint if isinstance(checkpoint, Loaded) else family.load(FAMILY, checkpoint, device=device)
 
-    return ship_checkpoint(path, command=command, evaluate=lambda c: {"test": evaluate(c, corpus)})
+
+def train(model: str, corpus: Corpus, *, config: dict | None = None, recipe: str | Path | None = "auto",
+          **options: Any) -> dict[str, Any]:  # fmt: skip
+    """:func:`companion.family.train` of a GPT (``config``: overrides of the recipe, e.g.
+    ``{"gpt": {"d_model": 64}, "lm": {"lr": 3e-4}, "augment_transpose": 0}``; ``recipe``: see
+    :func:`recipe_file`); returns the checkpoint dict."""
+    return family.train(FAMILY, model, corpus, overrides=config, recipe=recipe, **options)
+
+
+def load_model(checkpoint: dict[str, Any] | Loaded, device: Any = "cpu") -> tuple[GPT, TokenCodec]:
+    """The network (eval mode, best weights, on ``device``) and the fitted codec of a checkpoint."""
+    loaded = _loaded(checkpoint, device)
+    return loaded.network, loaded.codec
+
+
+def generate(checkpoint: dict[str, Any] | Loaded, *, bars: int = 8, seed: int = 0, temperature: float = 1.0,
+             top_k: int | None = None, top_p: float | None = None, device: Any = "cpu") -> Song:  # fmt: skip
+    """One song of ``bars`` bars; the same checkpoint and seed give the same song (and MIDI bytes)."""
+    family.check_bars(bars)
+    return FAMILY.generate(_loaded(checkpoint, device), bars=bars, seed=seed, temperature=temperature, top_k=top_k,
+                           top_p=top_p)  # fmt: skip
+
+
+def generate_songs(checkpoint: dict[str, Any] | Loaded, *, num_songs: int, bars: int = 8, seed: int = 0,
+                   temperature: float = 1.0, device: Any = "cpu") -> list[Song]:  # fmt: skip
+    """``num_songs`` songs of ``bars`` bars sampled in one batch (seeded; faster than one by one)."""
+    return family.sample(_loaded(checkpoint, device), num_songs, bars=bars, seed=seed, temperature=temperature)
+
+
+def evaluate(checkpoint: dict[str, Any] | Loaded, corpus: Corpus, **options: Any) -> dict[str, Any]:
+    """:func:`companion.family.evaluate` of a GPT checkpoint (``num_songs``: its ``songs``)."""
+    if "num_songs" in options:
+        options["songs"] = options.pop("num_songs")
+    return family.evaluate(_loaded(checkpoint, options.pop("device", "cpu")), corpus, **options)

@@ -1,0 +1,61 @@
+"""The family protocol (companion.family): one training skeleton, one load, one measurement path."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from companion import family, zoo
+from companion.data import load_corpus
+from companion.family import FamilyError
+
+GOLDEN_TRAIN = Path(__file__).parent / "data" / "golden_train.json"
+
+
+def weights_digest(checkpoint: dict) -> str:
+    digest = hashlib.sha256()
+    for key in sorted(checkpoint["state"]):
+        digest.update(key.encode())
+        digest.update(checkpoint["state"][key].numpy().tobytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def test_a_three_step_gpt_run_gives_the_weights_it_gave_before_the_protocol(one_thread):
+    # tests/data/golden_train.json was written on main before companion.family existed
+    golden = json.loads(GOLDEN_TRAIN.read_text())
+    checkpoint = zoo.train("gpt-chords", load_corpus("bach"), steps=3, seed=1, show_progress=False)
+    assert weights_digest(checkpoint) == golden["gpt-chords:bach"]
+
+
+def test_every_family_reads_its_recipe_from_a_json_file():
+    settings = family.recipe("gpt-events", "jazz")
+    assert settings["steps"] >= 1 and settings["recipe"]["file"] == "companion/recipes/gpt-events.json"
+    assert len(settings["recipe"]["sha256"]) == 64
+    assert family.recipe("gpt-events", "folder")["gpt"] == family.recipe("gpt-events", "bach")["gpt"]
+
+
+def test_bad_input_names_the_problem():
+    with pytest.raises(FamilyError, match="steps must be >= 1"):
+        zoo.train("gpt-chords", load_corpus("bach"), steps=0)
+    with pytest.raises(FamilyError, match="bars must be >= 1"):
+        zoo.generate(zoo.load("gpt-chords:bach"), bars=0)
+    with pytest.raises(FamilyError, match="no split"):
+        zoo.evaluate(zoo.load("gpt-chords:bach"), load_corpus("bach"), split="nope")
+
+
+def test_threads_are_set_for_the_run_and_restored(one_thread):
+    checkpoint = zoo.train("gpt-chords", load_corpus("bach"), steps=1, seed=0, threads=2, show_progress=False)
+    assert checkpoint["train"]["torch_threads"] == 2
+    assert torch.get_num_threads() == 1
