@@ -1,36 +1,29 @@
-"""The MuseGAN family (lesson 02): ``musegan-jamming``, ``musegan-composer`` and ``musegan-hybrid`` on
-``bach`` (4 tracks S/A/T/B) and ``jazz`` (5 tracks, drums included), as a :class:`companion.family.Family`
-(:data:`FAMILY`): the phrase-roll codec (:mod:`companion.codecs.phrases`: 4-bar phrases at 12 steps per
-beat, 84 pitches from MIDI 24, the tempo and tracks a roll needs to become MIDI), the three generators
-and critics (:mod:`companion.models.musegan`) and the WGAN-GP trainer (:mod:`companion.train.gan`). Its
-training settings are data, ``companion/recipes/musegan-*.json``; :mod:`companion.family` trains, loads,
-generates, evaluates and ships it like every family::
+"""The MuseGAN family (lesson 02), :data:`FAMILY`: ``musegan-jamming``, ``musegan-composer`` and
+``musegan-hybrid`` on ``bach`` (4 tracks S/A/T/B) and ``jazz`` (5 tracks, drums included) -- the
+phrase-roll codec (:mod:`companion.codecs.phrases`: 4-bar phrases at 12 steps per beat, 84 pitches from
+MIDI 24, the tempo and tracks a roll needs to become MIDI), the three generators and critics
+(:mod:`companion.models.musegan`) and the WGAN-GP trainer (:mod:`companion.train.gan`). Its settings are
+the recipes ``companion/recipes/musegan-*.json``; :mod:`companion.family` (or :mod:`companion.zoo`)
+trains, loads, generates, evaluates and ships it like every family::
 
     checkpoint = family.train(FAMILY, "musegan-hybrid", corpus, steps=200, max_cpu_seconds=60,
                               overrides={"config": {"binarize": "straight-through"}, "snapshot_every": 50})
-    loaded = family.load(FAMILY, checkpoint)
-    song = family.generate(loaded, bars=8, seed=0)
+    song = family.generate(family.load(FAMILY, checkpoint), bars=8, seed=0)
 
-The family options that are not in the recipe's defaults arrive as ``overrides``: ``max_bars`` (train on
-the split's first bars: the data-size curve), ``snapshot_every`` (keep 4 fixed latents' output every this
-many steps in ``train["snapshots"]``, for the notebook), ``config`` (:class:`MuseGANConfig`), ``gan``
-(:class:`GANConfig`) and ``batch_size``.
+``overrides`` also take ``max_bars`` (train on the split's first bars), ``gan`` (:class:`GANConfig`) and
+``batch_size``; ``snapshot_every`` keeps 4 fixed latents' output in ``train["snapshots"]``.
 
-**Binarisation.** How the model was *trained* is in its config: ``binarize="hard"`` (the paper, and the
-shipped checkpoints: the critic judges the generator's probabilities, the roll is thresholded afterwards)
-or ``"straight-through"`` (BinaryMuseGAN: the critic judges the binary roll); ``python -m
-companion.experiments.musegan_binarize`` measures both. ``sampling`` says how a roll is read from the
-probabilities: ``"hard"`` thresholds at 0.5 (the paper), ``"bernoulli"`` samples each cell and
-``"hysteresis"`` -- the default, the codec's decoding rule -- switches a note on above 0.5 and holds it
-while above 0.4: it joins notes the network almost held and never removes or shortens one.
+**Binarisation.** ``binarize="hard"`` in the config (the paper, and the shipped checkpoints: the critic
+judges the generator's probabilities) or ``"straight-through"`` (BinaryMuseGAN: it judges the binary
+roll); ``python -m companion.experiments.musegan_binarize`` measures both. ``sampling`` reads a roll from
+the probabilities: ``"hard"`` (0.5, the paper), ``"bernoulli"`` or ``"hysteresis"`` -- the codec's rule,
+the default: on above 0.5, held while above 0.4; it joins notes the network almost held and never
+removes or shortens one.
 
-**More than 4 bars.** The models make 4-bar phrases. Longer songs chain phrases that share the
-time-independent latents (``z`` and each ``z_i``: the "style") and draw new temporal ones; nothing else
-connects them -- one of the lesson's measured limits.
-
-**Lesson 02's diagnostics** (:func:`diagnostics`, the family's ``extras``): the paper's Table 1 beside
-the same metrics of 2,000 generated bars of independent phrases and of the real split cut into phrases,
-QN under the plain 0.5 threshold against the rule, and notes per bar.
+**More than 4 bars.** Longer songs chain 4-bar phrases that share the time-independent latents (``z``
+and each ``z_i``: the "style") and draw new temporal ones; nothing else connects them -- one of the
+lesson's measured limits. **Lesson 02's diagnostics** (:func:`diagnostics`, the family's ``extras``): the
+paper's Table 1, QN under the plain threshold against the rule, and notes per bar.
 
 Used by notebooks 02_musegan and 06_diminishing_returns (through :mod:`companion.zoo`), the CLI and the
 experiments ``musegan_binarize`` and ``musegan_datasize``.
@@ -72,24 +65,16 @@ PAPER_TABLE1: dict[str, Any] = {
 }
 """The paper's Table-1 figures the course quotes (GUIDE.md); per-track means are computed from them."""
 
-RULES = {
-    "hysteresis": "on above {on}, held while above {hold}",
-    "hard": "on above 0.5",
-    "bernoulli": "each cell drawn with its probability",
-}
+RULES = {"hysteresis": "on above {on}, held while above {hold}", "hard": "on above 0.5",
+         "bernoulli": "each cell drawn with its probability"}  # fmt: skip
 """How each ``sampling`` reads a roll from the probabilities (for :func:`diagnostics`' ``decoding``)."""
 
-TABLE_ROWS = (
-    ("EB_mean", "EB (% empty bars)"),
-    ("UPC_mean", "UPC (pitch classes per bar)"),
-    ("QN_mean", "QN (% notes >= 3 steps)"),
-    ("DP", "DP (% drum onsets on 8th/16th grid)"),
-    ("TD_mean", "TD (tonal distance)"),
-    ("chord_tone_rate", "chord-tone rate (recognised)"),
-    ("register_adherence_mean", "register adherence"),
-    ("diversity", "diversity"),
-    ("copy_rate", "copy rate (4-bar windows)"),
-)
+TABLE_ROWS = (("EB_mean", "EB (% empty bars)"), ("UPC_mean", "UPC (pitch classes per bar)"),
+              ("QN_mean", "QN (% notes >= 3 steps)"), ("DP", "DP (% drum onsets on 8th/16th grid)"),
+              ("TD_mean", "TD (tonal distance)"), ("chord_tone_rate", "chord-tone rate (recognised)"),
+              ("register_adherence_mean", "register adherence"), ("diversity", "diversity"),
+              ("copy_rate", "copy rate (4-bar windows)"))  # fmt: skip
+"""The rows of :func:`diagnostics`' ``table``: metric key, label."""
 
 
 def model_config(model: str, tracks: int, **overrides: Any) -> MuseGANConfig:
@@ -140,15 +125,11 @@ class MuseGANFamily(Family):
                         on_checkpoint=lambda t: save(t.state()))  # fmt: skip
             return {"snapshots": [(step, s > 0.5) for step, s in trainer.snapshots]} if every else None
 
-        info = {
-            "max_bars": settings.get("max_bars"),
-            "train_bars": phrases.bars,
-            "train_phrases": len(phrases.starts),
-            "skipped_songs": len(phrases.skipped),
-            **({"skipped": phrases.skipped} if phrases.skipped else {}),
-            "dropped_notes": phrases.dropped_notes,
-            "parameters": {"generator": count_parameters(generator), "critic": count_parameters(critic)},
-        }
+        info = {"max_bars": settings.get("max_bars"), "train_bars": phrases.bars, "train_phrases": len(phrases.starts),
+                "skipped_songs": len(phrases.skipped), **({"skipped": phrases.skipped} if phrases.skipped else {}),
+                "dropped_notes": phrases.dropped_notes,
+                "parameters": {"generator": count_parameters(generator), "critic": count_parameters(critic)},
+                }  # fmt: skip
         config = {"model": net.to_dict(), "gan": gan.to_dict(), "batch_size": batch_size}
         return Run(config, phrases.codec().to_dict(), info, fit)
 
@@ -263,16 +244,10 @@ def paper_table() -> dict[str, Any]:
 
 def diagnostics(model: Loaded | dict[str, Any], corpus: Corpus, *, split: str = "test", seed: int = 0,
                 bars: int = DIAGNOSTIC_BARS, sampling: str | None = None) -> dict[str, Any]:  # fmt: skip
-    """Lesson 02's own figures: the shared metrics of ``bars`` generated bars (independent 4-bar phrases,
-    read with ``sampling``, default the codec's rule, and with the plain 0.5 threshold from the same
-    latents: ``generated_threshold``) beside those of the real ``split`` cut into 4-bar phrases (copy
-    rate against the train split), and the paper's Table 1.
-
-    Returns:
-        ``table`` (metric -> real / generated / paper values), ``generated``, ``generated_threshold``,
-        ``real``, ``binarize_in_training``, ``sampling``, ``decoding``, ``qn_min_steps``,
-        ``generated_bars``, ``real_bars`` and ``paper``.
-    """
+    """Lesson 02's figures: ``table`` (real / generated / the paper's Table 1), and the metrics of ``bars``
+    generated bars of independent phrases read with ``sampling`` (default: the codec's rule;
+    ``generated``) and with the plain 0.5 threshold from the same latents (``generated_threshold``),
+    beside the real ``split`` cut into 4-bar phrases (``real``; copy rates against the train split)."""
     from .. import metrics
 
     loaded = as_loaded(model)
