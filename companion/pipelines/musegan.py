@@ -260,20 +260,12 @@ def diagnostics(model: Loaded | dict[str, Any], corpus: Corpus, *, split: str = 
     gen_row = metrics.corpus_metrics(generated, registers=registers, training=corpus.train)
     threshold_row = metrics.corpus_metrics(thresholded, registers=registers)
     real_row = metrics.corpus_metrics(real, registers=registers, training=corpus.train)
-    return {
-        "table": _table(gen_row, threshold_row, real_row),
-        "binarize_in_training": loaded.config["model"]["binarize"],
-        "sampling": sampling,
-        "decoding": f"{sampling}: {RULES[sampling].format(**decoding)}; then each run of active steps of a pitch is "
-        "one note (the rule never removes or shortens a note)",
-        "qn_min_steps": metrics.QN_MIN_STEPS,
-        "generated_bars": len(generated) * BARS,
-        "real_bars": len(real) * BARS,
-        "generated": gen_row,
-        "generated_threshold": threshold_row,
-        "real": real_row,
-        "paper": paper_table(),
-    }
+    rule = f"{sampling}: {RULES[sampling].format(**decoding)}; then each run of active steps of a pitch is one note"
+    return {"table": _table(gen_row, threshold_row, real_row),
+            "binarize_in_training": loaded.config["model"]["binarize"], "sampling": sampling,
+            "decoding": f"{rule} (the rule never removes or shortens a note)", "qn_min_steps": metrics.QN_MIN_STEPS,
+            "generated_bars": len(generated) * BARS, "real_bars": len(real) * BARS, "generated": gen_row,
+            "generated_threshold": threshold_row, "real": real_row, "paper": paper_table()}  # fmt: skip
 
 
 def _table(gen_row: dict[str, Any], threshold_row: dict[str, Any], real_row: dict[str, Any]) -> dict[str, Any]:
@@ -286,14 +278,9 @@ def _table(gen_row: dict[str, Any], threshold_row: dict[str, Any], real_row: dic
         if key.endswith("_mean") and metric in PAPER_TABLE1:
             row.update({f"paper {k}": v for k, v in paper[f"{metric}_mean"].items()})
         table[label] = row
-    table["QN, plain 0.5 threshold (the paper's decoding)"] = {
-        "real": real_row["QN_mean"],
-        "generated": threshold_row["QN_mean"],
-        **{f"paper {k}": v for k, v in paper["QN_mean"].items()},
-    }
-    table["notes per bar (rule / plain threshold)"] = {
-        "real": round(real_row["notes"] / real_row["bars"], 2),
-        "generated": round(gen_row["notes"] / gen_row["bars"], 2),
-        "generated, plain threshold": round(threshold_row["notes"] / threshold_row["bars"], 2),
-    }
+    table["QN, plain 0.5 threshold (the paper's decoding)"] = {"real": real_row["QN_mean"],
+        "generated": threshold_row["QN_mean"], **{f"paper {k}": v for k, v in paper["QN_mean"].items()}}  # fmt: skip
+    per_bar = {name: round(row["notes"] / row["bars"], 2) for name, row in
+               (("real", real_row), ("generated", gen_row), ("generated, plain threshold", threshold_row))}  # fmt: skip
+    table["notes per bar (rule / plain threshold)"] = per_bar
     return table
