@@ -95,7 +95,7 @@ def main() -> None:
     for name in args.corpora.split(","):
         corpus = load_corpus(name, path=JSB_PATH if name == "jsb" else None)
         settings = pipeline.default_config("gpt-chords", name)
-        codec = codec_for("gpt-chords", **settings["codec"])
+        codec = codec_for("chords", **settings["codec"])
         train, _ = pipeline.training_data(codec, corpus)
         torch.manual_seed(0)
         model = GPT(GPTConfig(vocab_size=codec.vocab_size, **settings["gpt"]))

@@ -375,11 +375,10 @@ def _print_published(result: dict, published: list[dict]) -> None:
 
 def _ship(args) -> int:
     from . import zoo
-    from .checkpoint import load_checkpoint
     from .data import load_corpus
 
     path = Path(args.checkpoint)
-    checkpoint = load_checkpoint(path)
+    checkpoint = zoo.load(path).checkpoint
     if not checkpoint.get("optimizer"):
         raise CompanionError(f"{path}: already shipped (no optimizer state); ship the file that train wrote")
     command = args.command or _train_command(checkpoint, path, args)

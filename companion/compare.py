@@ -82,11 +82,12 @@ def compare(
             )
             train_seconds = time.perf_counter() - started
             tick = time.perf_counter()
-            songs = [zoo.generate(checkpoint, bars=BARS, seed=seed + k, device=device) for k in range(SAMPLES)]
+            checkpoint = zoo.loaded(checkpoint, device)
+            songs = [zoo.generate(checkpoint, bars=BARS, seed=seed + k) for k in range(SAMPLES)]
             generation_seconds = (time.perf_counter() - tick) / SAMPLES
             row = {"model": name} | _metrics_row(songs, registers, corpus.train)
-            if name.startswith("gpt-"):
-                result = zoo.evaluate(checkpoint, corpus, split="test", seed=seed, device=device)
+            result = zoo.evaluate(checkpoint, corpus, split="test", seed=seed, device=device)
+            if "nll_nats_per_token" in result:  # the models that define a likelihood
                 row["nll_nats_per_frame"] = result.get("nll_nats_per_frame")
                 if result.get("frame_steps_per_beat"):
                     row["nll_frame"] = f"1/{result['frame_steps_per_beat']} beat"

@@ -21,3 +21,9 @@ class DataError(CompanionError):
 
 class CodecError(CompanionError):
     """A song or array that a codec cannot encode or decode (too long, wrong shape, off range)."""
+
+
+class FamilyError(CompanionError):
+    """Bad input for an architecture family (:mod:`companion.family`): a model it does not hold, a
+    step count below 1, a split the corpus lacks, a song length below one bar, or a recipe file that
+    is missing or malformed."""

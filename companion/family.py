@@ -25,75 +25,28 @@ notebooks 02-06.
 from __future__ import annotations
 
 import contextlib
-import copy
-import hashlib
-import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from .checkpoint import FORMAT, resumable, save_checkpoint
 from .data import Corpus, registers_for
 from .device import resolve_device, to_cpu
-from .errors import CompanionError
+from .errors import FamilyError
+from .recipes import RECIPES, merge, recipe
 from .song import Song
-from .train import Budget, seed_everything
 
-RECIPES = Path(__file__).resolve().parent / "recipes"
-"""One JSON recipe per model (``<model>.json``): its training settings per corpus, as data."""
+if TYPE_CHECKING:  # torch is imported where a family trains or loads, so the CLI's data verbs never pay for it
+    from .train import Budget
 
 EVALUATION_SONGS = 16
 """Songs of :data:`EVALUATION_BARS` bars that :func:`evaluate` generates, for every family."""
 
 EVALUATION_BARS = 8
-
-
-class FamilyError(CompanionError):
-    """Bad input for a family: a model it does not hold, a step count below 1, a split the corpus
-    lacks, a song length below one bar, or a recipe file that is missing or malformed."""
-
-
-# ---------------------------------------------------------------------- recipes
-def merge(base: dict, over: dict | None) -> dict:
-    """``base`` with ``over`` merged in, nested dicts merged key by key (neither is changed)."""
-    out = copy.deepcopy(base)
-    for key, value in (over or {}).items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def read_recipe(file: Path) -> tuple[dict[str, Any], dict[str, str]]:
-    """A recipe file's JSON and its provenance (``{"file", "sha256"}``)."""
-    try:
-        raw = file.read_bytes()
-        data = json.loads(raw)
-    except (OSError, ValueError) as exc:
-        raise FamilyError(f"{file}: not a readable JSON recipe ({exc})") from None
-    if not isinstance(data, dict):
-        raise FamilyError(f"{file}: a recipe is a JSON object, not {type(data).__name__}")
-    return data, {"file": f"companion/recipes/{file.name}", "sha256": hashlib.sha256(raw).hexdigest()}
-
-
-def recipe(model: str, corpus: str, *, file: Path | None = None) -> dict[str, Any]:
-    """The settings ``model`` trains with on ``corpus``, from ``recipes/<model>.json``: its
-    ``corpora[corpus]`` entry (a name there points at another entry; ``folder`` and unknown corpora
-    take ``default``), with ``recipe`` naming the file and its sha256."""
-    file = file if file is not None else RECIPES / f"{model}.json"
-    if not file.is_file():
-        raise FamilyError(f"{file}: no such recipe file")
-    data, provenance = read_recipe(file)
-    corpora = data.get("corpora", {})
-    entry = corpora.get(corpus, corpora.get(data.get("default", ""), {}))
-    while isinstance(entry, str):
-        entry = corpora[entry]
-    return {**copy.deepcopy(entry), "recipe": provenance}
 
 
 # ---------------------------------------------------------------------- what a family returns
@@ -256,6 +209,8 @@ def train(
     counted over a resumed run as a whole. ``overrides`` are merged over the recipe
     (:meth:`Family.recipe` of ``recipe``); ``threads`` sets
     torch's threads for the run; ``device`` is where it trains (the file holds CPU tensors)."""
+    from .train import Budget, seed_everything
+
     family.check(model)
     device = resolve_device(device)
     settings = merge(family.recipe(model, corpus.name, recipe), overrides)

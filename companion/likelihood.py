@@ -49,11 +49,11 @@ def piece_frame_nll(model: torch.nn.Module, codec: TokenCodec, piece: np.ndarray
     piece = np.asarray(piece)
     tokens, frame_of = codec.encode_frames(piece)
     if len(frame_of) != len(tokens) - 1:
-        raise CompanionError(f"codec {codec.model}: {len(frame_of)} frame indices for {len(tokens) - 1} tokens")
+        raise CompanionError(f"codec {codec.name}: {len(frame_of)} frame indices for {len(tokens) - 1} tokens")
     nll = token_nlls(model, tokens, window=window)
     index = np.asarray(frame_of, dtype=np.int64)
     if len(index) and (index.min() < 0 or index.max() >= len(piece)):
-        raise CompanionError(f"codec {codec.model}: token frame index outside the piece's {len(piece)} frames")
+        raise CompanionError(f"codec {codec.name}: token frame index outside the piece's {len(piece)} frames")
     token = np.bincount(index, weights=nll, minlength=len(piece))
     extra = np.asarray(codec.extra_frame_nll(piece), dtype=np.float64)
     return {"nll": token + extra, "token": token, "extra": extra, "unseen": extra > 0, "tokens": len(nll)}

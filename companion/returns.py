@@ -22,8 +22,9 @@ Scores: the yardstick's headline (feature-classifier accuracy against real train
 ``EXCERPTS`` generated 8-bar excerpts, 0.5 = indistinguishable, with its interval) on the
 validation split, and for the transformers their validation NLL from ``zoo.evaluate``.
 
-Used by notebook 06 (and the sweep command above). So far the GPT families: the two GAN pipelines
-take CPU-time budgets once the family protocol of issue 12 gives every family the same budget.
+Used by notebook 06 (and the sweep command above). Every architecture goes through the same path:
+:func:`companion.zoo.train` with a CPU-second budget, its family's sampler, the yardstick, and the
+family's likelihood where it defines one (the two transformers).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ MULTI_SEED_MINUTES = 8
 """Rungs up to this budget are run with :data:`SEEDS`; above it, seed 0 only."""
 
 SEEDS = (0, 1, 2)
-MODELS = ("gpt-events", "gpt-chords")
+MODELS = ("gpt-events", "gpt-chords", "musegan-jamming", "musegan-composer", "musegan-hybrid", "image-gan")
 CORPORA = ("bach", "jazz")
 EXCERPTS = 48
 """Generated (and real) 8-bar excerpts per yardstick score."""
@@ -158,9 +159,9 @@ def score_point(point: Point, checkpoint_path: Path, excerpts: int) -> dict:
                            resume=True, max_cpu_seconds=point.minutes * 60)  # fmt: skip
     info = checkpoint["train"]
     started = time.process_time()
-    metrics = zoo.evaluate(checkpoint, corpus, split=SPLIT, seed=0)
-    nll = {k: v for k, v in metrics.items() if k.startswith("nll")}
-    yardstick = for_checkpoint(checkpoint, corpus, split=SPLIT, excerpts=excerpts, seed=0, nll=nll or None,
+    loaded = zoo.loaded(checkpoint)
+    nll = {k: v for k, v in loaded.family.likelihood(loaded, corpus, SPLIT).items() if k.startswith("nll")}
+    yardstick = for_checkpoint(loaded, corpus, split=SPLIT, excerpts=excerpts, seed=0, nll=nll or None,
                                with_baselines=False)  # fmt: skip
     generated = yardstick["sets"]["generated"]
     return {
@@ -250,9 +251,10 @@ def read(results: Path) -> tuple[list[dict], dict[str, dict]]:
 MIN_RUNGS = 4
 """Rungs a floor fit needs (three parameters and one degree of freedom)."""
 
-SATURATED = 0.99
-"""A headline at or above this at every rung is saturated: the classifier tells the model apart
-every time, so the curve cannot show returns and no floor is fitted."""
+SATURATED = 1.0
+"""A headline whose interval reaches this at every point is saturated: the classifier cannot be
+shown to miss the model at any rung, so the curve cannot show returns and no floor is fitted (a mean
+of 0.99 with an interval up to 1.0 is saturated, not flattened)."""
 
 
 def power_law(minutes, y_inf: float, a: float, b: float):
@@ -280,7 +282,7 @@ def fit_floor(minutes, values, *, boots: int = 200, seed: int = 0) -> dict:
 
     def one(x, y):
         start = (float(y.min()), max(float(y.max() - y.min()), 1e-3), 0.5)
-        low, high = (-np.inf, 0.0, 1e-3), (np.inf, np.inf, 3.0)
+        low, high = (0.0, 0.0, 1e-3), (np.inf, np.inf, 3.0)  # every metric here is >= 0
         params, _ = curve_fit(power_law, x, y, p0=start, bounds=(low, high), maxfev=20000)
         return params
 
@@ -357,11 +359,12 @@ def curves(results: Path, metric: str = "accuracy") -> dict[str, dict]:
         resolution = 0.01
         if metric == "accuracy":
             resolution = (floor["ci"][1] - floor["ci"][0]) / 2 if floor and floor.get("ci") else 0.05
-        saturated = metric == "accuracy" and bool(values.min() >= SATURATED)
+        saturated = metric == "accuracy" and all((r["headline"].get("ci") or [0, r["headline"]["accuracy"]])[1]
+                                                 >= SATURATED for r in rows)  # fmt: skip
         fit = fit_floor(minutes, values) if not saturated else fit_floor([], [])
         flattening = flattening_minutes(fit, resolution, float(minutes.max()))
         if saturated:
-            flattening["verdict"] = f"saturated: accuracy >= {SATURATED} at every rung, no returns to read"
+            flattening["verdict"] = "saturated: every point's interval reaches accuracy 1.0, no returns to read"
         elif fit["y_inf"] is None:
             flattening["verdict"] = f"too few rungs ({fit['rungs']} < {MIN_RUNGS}) to fit a floor"
         out[key] = {"metric": METRICS[metric], "ladder": ladder, "fit": fit, "noise_floor": floor,

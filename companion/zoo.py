@@ -275,18 +275,23 @@ def evaluate(
     split: str = "test",
     seed: int = 0,
     excerpts: int = 0,
+    songs: int = protocol.EVALUATION_SONGS,
+    bars: int = protocol.EVALUATION_BARS,
+    extras: bool = True,
     threads: int | None = None,
     device: str | None = None,
 ) -> dict[str, Any]:
     """The one measurement of every architecture (:func:`companion.family.evaluate`) on ``corpus``'s
     ``split``: likelihoods where defined, the shared metrics of generated and real music scored alike,
-    the family's own diagnostics under ``extras``.
+    the family's own diagnostics under ``extras`` (unless ``extras=False``); ``songs`` generated
+    songs of ``bars`` bars.
 
     With ``excerpts`` > 0 the result also holds ``yardstick``: :func:`companion.yardstick.for_checkpoint`
     on that many generated 8-bar excerpts (the model's NLL passed through), with its noise floor,
     baselines and intervals."""
     model = loaded(model, device)
-    result = protocol.evaluate(model, corpus, split=split, seed=seed, threads=threads)
+    result = protocol.evaluate(model, corpus, split=split, seed=seed, songs=songs, bars=bars, threads=threads,
+                               extras=extras)  # fmt: skip
     if excerpts > 0:
         from .yardstick import for_checkpoint
 

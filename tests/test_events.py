@@ -45,7 +45,7 @@ def test_vocabulary_is_fixed_small_and_partitioned():
 
 
 def test_registry_and_persistence():
-    codec = codec_for("gpt-events", pitch="degree", velocity=True)
+    codec = codec_for("events", pitch="degree", velocity=True)
     assert isinstance(codec, EventCodec)
     codec.fit([load_corpus("jazz", num_bars=64).train[0]])
     again = codec_from_dict(codec.to_dict())
@@ -269,7 +269,7 @@ def test_gpt_events_trains_and_generates_deterministically(tmp_path, one_thread)
         "lm": {"batch_size": 4, "context": 64, "eval_every": 0, "track_train": False},
     }
     ckpt = gpt.train("gpt-events", corpus, steps=3, seed=0, out=tmp_path / "e.pt", config=tiny, show_progress=False)
-    assert ckpt["codec"]["model"] == "gpt-events"
+    assert ckpt["codec"]["codec"] == "events" and ckpt["model"] == "gpt-events"
     first = gpt.generate(ckpt, bars=2, seed=3)
     second = gpt.generate(ckpt, bars=2, seed=3)
     assert first.num_bars <= 2 and midi_bytes(first) == midi_bytes(second)

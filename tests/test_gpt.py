@@ -213,7 +213,7 @@ def test_pipeline_train_resume_generate_evaluate(small_jsb, tmp_path):
     ckpt = pipeline.train("gpt-chords", small_jsb, steps=20, seed=0, out=out, config=TINY_PIPE, show_progress=False)
     assert ckpt["train"]["steps"] == 20 and out.exists()
     saved = load_checkpoint(out)  # weights_only=True
-    assert saved["codec"]["model"] == "gpt-chords" and saved["optimizer"] is not None
+    assert saved["codec"]["codec"] == "chords" and saved["optimizer"] is not None
     assert saved["state"]["head.weight"].data_ptr() == saved["state"]["embed.weight"].data_ptr()  # tied: stored once
 
     # resume from the file continues where it stopped

@@ -38,6 +38,7 @@ from ..errors import CodecError
 from ..song import Song, Tempo, TimeSignature, Track
 from ..theory import RESOLUTION
 from . import pianoroll
+from .base import Codec
 
 PAD, BOS, EOS, UNK = 0, 1, 2, 3
 SPECIALS = ("<pad>", "<bos>", "<eos>", "<unk>")
@@ -46,7 +47,7 @@ NUM_SPECIALS = len(SPECIALS)
 PitchSet = tuple[int, ...]
 
 
-class ChordCodec:
+class ChordCodec(Codec):
     """Pitch-set tokens at a grid; implements :class:`companion.codecs.tokens.TokenCodec`.
 
     Args:
@@ -67,7 +68,7 @@ class ChordCodec:
         ([1, 4, 5, 3, 2], [0, 1, 2, 2])
     """
 
-    model = "gpt-chords"
+    name = "chords"
     pad_id, bos_id, eos_id, unk_id = PAD, BOS, EOS, UNK
 
     def __init__(
@@ -320,7 +321,7 @@ class ChordCodec:
     # ------------------------------------------------------------------ persistence
     def to_dict(self) -> dict:
         return {
-            "model": self.model,
+            "codec": self.name,
             "steps_per_beat": self.steps_per_beat,
             "lowest_pitch": self.lowest_pitch,
             "num_pitches": self.num_pitches,

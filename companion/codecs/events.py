@@ -47,8 +47,8 @@ For the JSB benchmark (binary quarter-note frames, no onsets) the codec has a *f
 :meth:`EventCodec.decode_frames`), so the sum of a model's token NLLs is exactly ``-log p(frames)``
 and the NLL per frame compares with lesson 04 and with Bai et al. (2018).
 
-Training recipes per corpus live in :attr:`EventCodec.PIPELINE_DEFAULTS` (read by
-:mod:`companion.pipelines.gpt`); :meth:`EventCodec.generation_prompt` gives ``BOS`` plus the fitted
+Training recipes live in ``companion/recipes/gpt-events.json`` (a codec knows nothing of training);
+:meth:`EventCodec.generation_prompt` gives ``BOS`` plus the fitted
 corpus's header, to start sampling from, and :meth:`EventCodec.decode` falls back on the fitted track
 layout when a sampled header is short.
 
@@ -68,6 +68,7 @@ from ..errors import CodecError
 from ..harmony import recognise_chords
 from ..song import PITCH_CLASS_NAMES, ChordLabel, Note, Song, Tempo, TimeSignature, Track
 from ..theory import JSB_LOWEST_PITCH, RESOLUTION, STEPS_PER_BEAT
+from .base import Codec
 
 # STEPS_PER_BEAT (companion.theory, 12): Position and Duration tokens count steps of 1/12 beat (16ths,
 # 8ths and triplets are exact).
@@ -196,7 +197,7 @@ class _Event:
     velocity: int
 
 
-class EventCodec:
+class EventCodec(Codec):
     """REMI-like event tokens with a fixed vocabulary; implements :class:`companion.codecs.tokens.TokenCodec`.
 
     Args:
@@ -216,30 +217,7 @@ class EventCodec:
         ['<bos>', 'Frame', 'Octave_4', 'Pitch_C', 'Frame', 'Octave_4', 'Pitch_E', '<eos>']
     """
 
-    model = "gpt-events"
-    PIPELINE_DEFAULTS: dict[str, dict] = {
-        "jsb": {
-            "steps": 2400,
-            "augment_transpose": 1,
-            "gpt": {"max_len": 128, "d_model": 128, "num_heads": 4, "num_layers": 3, "d_ff": 512, "dropout": 0.1},
-            "lm": {"batch_size": 32, "context": 128, "lr": 3e-3, "warmup": 100, "weight_decay": 0.01,
-                   "eval_every": 200, "patience": 6, "track_train": False},
-        },
-        "bach": {
-            "steps": 400,
-            "gpt": {"max_len": 384, "d_model": 128, "num_heads": 4, "num_layers": 3, "d_ff": 512, "dropout": 0.1},
-            "lm": {"batch_size": 8, "context": 384, "lr": 2e-3, "warmup": 40, "weight_decay": 0.01,
-                   "eval_every": 100, "eval_tokens": 20000, "patience": 5, "track_train": False},
-        },
-        "jazz": {
-            "steps": 400,
-            "gpt": {"max_len": 384, "d_model": 128, "num_heads": 4, "num_layers": 3, "d_ff": 512, "dropout": 0.1},
-            "lm": {"batch_size": 8, "context": 384, "lr": 2e-3, "warmup": 40, "weight_decay": 0.01,
-                   "eval_every": 100, "eval_tokens": 20000, "patience": 5, "track_train": False},
-        },
-    }  # fmt: skip
-    """What :mod:`companion.pipelines.gpt` trains with on each corpus (merged over its defaults): sized
-    so JSB trains in about 30 minutes and bach/jazz in about 4 on one CPU thread."""
+    name = "events"
     generation_chunk = 256
     vocab_size = len(VOCAB)
     pad_id, bos_id, eos_id = PAD, BOS, EOS
@@ -713,7 +691,7 @@ class EventCodec:
     # ------------------------------------------------------------------ persistence
     def to_dict(self) -> dict:
         return {
-            "model": self.model,
+            "codec": self.name,
             "vocab_size": self.vocab_size,
             "pitch": self.pitch,
             "chords": self.chords,

@@ -4,14 +4,15 @@ A *token codec* turns a :class:`~companion.song.Song` (bach, jazz, folder corpor
 binary quarter-note frames (the JSB benchmark) into a list of integer tokens ``BOS ... EOS`` and back.
 Two codecs implement it:
 
-* ``"gpt-chords"`` -> :class:`companion.codecs.chords.ChordCodec`: one token per frame, the frame's
+* ``"chords"`` -> :class:`companion.codecs.chords.ChordCodec`: one token per frame, the frame's
   set of sounding pitches looked up in a vocabulary built on the training split (lesson 04).
-* ``"gpt-events"`` -> :class:`companion.codecs.events.EventCodec`: REMI-like event tokens with a
+* ``"events"`` -> :class:`companion.codecs.events.EventCodec`: REMI-like event tokens with a
   fixed vocabulary (lesson 05).
 
-The GPT pipeline (:mod:`companion.pipelines.gpt`), the LM trainer and the likelihood code
-(:mod:`companion.likelihood`) only see this interface, so a new codec plugs in through
-:func:`codec_for` without editing them.
+Both are registered by name in :mod:`companion.codecs.base`; which model uses which is the GPT
+family's pairing (:data:`companion.pipelines.gpt.CODECS`), not the codec's. The GPT family, the LM
+trainer and the likelihood code (:mod:`companion.likelihood`) only see this interface, so a new
+codec plugs in through the registry without editing them.
 
 The likelihood contract of :meth:`TokenCodec.encode_frames` is what makes a test NLL in nats per
 frame honest: the tokens after ``BOS`` each belong to one frame, and the sum of their negative log
@@ -22,15 +23,13 @@ Optional members the GPT pipeline uses when a codec has them (not part of the pr
 ``unk_id`` (never sampled; ``rare_ids()`` lists tokens the trainer may replace by it, see
 ``LMConfig.rare_to_unk``), ``frames_per_bar`` (generation samples exactly that many tokens per bar),
 ``generation_chunk`` (otherwise, tokens sampled between checks of the decoded length),
-``song_frames(song)`` (per-frame NLL on songs) and ``PIPELINE_DEFAULTS`` (``{corpus: {"steps", "codec",
-"gpt", "lm"}}`` merged over :data:`companion.pipelines.gpt.DEFAULTS`).
+and ``song_frames(song)`` (per-frame NLL on songs).
 
 Used by notebooks 04_gpt_chords, 05_event_tokens, 06_diminishing_returns.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -38,26 +37,24 @@ import numpy as np
 
 from ..errors import CodecError
 from ..song import Song
+from . import base
+from .base import LEGACY_NAMES
 
-MODELS: dict[str, tuple[str, str]] = {
-    "gpt-chords": ("companion.codecs.chords", "ChordCodec"),
-    "gpt-events": ("companion.codecs.events", "EventCodec"),
-}
-"""Model name -> (module, class) of its codec; the module is imported only when the codec is needed."""
-
+TOKEN_CODECS = ("chords", "events")
+"""The registered codecs that turn music into token sequences."""
 
 @runtime_checkable
 class TokenCodec(Protocol):
     """What a token codec offers the GPT pipeline, the LM trainer and :mod:`companion.likelihood`.
 
     Attributes:
-        model: the zoo name the codec serves (``"gpt-chords"`` or ``"gpt-events"``); stored in
-            :meth:`to_dict` so :func:`codec_from_dict` can rebuild the right class.
+        name: the codec's registered name (``"chords"`` or ``"events"``); stored in :meth:`to_dict`
+            so :func:`codec_from_dict` can rebuild the right class.
         vocab_size: number of token ids (ids are ``0 .. vocab_size - 1``).
         pad_id, bos_id, eos_id: the special tokens every codec has.
     """
 
-    model: str
+    name: str
     vocab_size: int
     pad_id: int
     bos_id: int
@@ -99,7 +96,7 @@ class TokenCodec(Protocol):
         ...
 
     def to_dict(self) -> dict:
-        """Plain data (lists, ints, floats, strs) for a checkpoint; includes ``"model"``."""
+        """Plain data (lists, ints, floats, strs) for a checkpoint; includes ``"codec"``: :attr:`name`."""
         ...
 
     @classmethod
@@ -108,41 +105,28 @@ class TokenCodec(Protocol):
         ...
 
 
-def codec_class(model: str) -> Any:
-    """The codec class of a model name (its module imported now).
+def codec_class(name: str) -> Any:
+    """The codec class registered under ``name`` (``"chords"``, ``"events"``; the model names
+    ``"gpt-chords"``, ``"gpt-events"`` of old checkpoints are read too).
 
     Raises:
-        CodecError: unknown model name, or its codec module cannot be imported.
+        CodecError: not a token codec's name.
     """
-    if model not in MODELS:
-        raise CodecError(f"no token codec for model {model!r}; known: {', '.join(sorted(MODELS))}")
-    module_name, class_name = MODELS[model]
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as err:  # the other lesson's codec may not be installed yet
-        raise CodecError(f"the codec of {model!r} ({module_name}) cannot be imported: {err}") from err
-    return getattr(module, class_name)
+    if LEGACY_NAMES.get(name, name) not in TOKEN_CODECS:
+        raise CodecError(f"no token codec named {name!r}; known: {', '.join(TOKEN_CODECS)}")
+    return base.codec_class(name)
 
 
-def codec_for(model: str, **options: Any) -> TokenCodec:
-    """A fresh, unfitted codec for a zoo model name.
-
-    Args:
-        model: ``"gpt-chords"`` or ``"gpt-events"``.
-        **options: passed to the codec's constructor (e.g. ``steps_per_beat=4`` for chords).
-
-    Raises:
-        CodecError: unknown model name.
-    """
-    return codec_class(model)(**options)
+def codec_for(name: str, **options: Any) -> TokenCodec:
+    """A fresh, unfitted token codec (``options`` go to its constructor, e.g. ``steps_per_beat=4``)."""
+    return codec_class(name)(**options)
 
 
 def codec_from_dict(data: dict) -> TokenCodec:
-    """Rebuild a fitted codec from a checkpoint's plain-data ``to_dict()`` (dispatches on ``data["model"]``).
+    """Rebuild a fitted codec from a checkpoint's plain-data ``to_dict()`` (its ``"codec"`` name, or
+    the ``"model"`` key of checkpoints made before the registry).
 
     Raises:
-        CodecError: missing or unknown ``model`` key.
+        CodecError: no codec named, or not a token codec.
     """
-    if not isinstance(data, dict) or "model" not in data:
-        raise CodecError("codec data has no 'model' key; was it made by TokenCodec.to_dict()?")
-    return codec_class(str(data["model"])).from_dict(data)
+    return codec_class(base.name_of(data)).from_dict(data)

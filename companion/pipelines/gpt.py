@@ -32,7 +32,6 @@ import torch
 
 from .. import family
 from ..codecs import encodable
-from ..codecs.tokens import MODELS as CODEC_MODELS
 from ..codecs.tokens import TokenCodec, codec_for, codec_from_dict
 from ..data import BENCHMARK_CORPORA, Corpus
 from ..errors import CodecError
@@ -42,6 +41,10 @@ from ..models.gpt import GPT, GPTConfig
 from ..song import Song
 from ..train import Budget
 from ..train.lm import LMConfig, train_lm
+
+CODECS = {"gpt-chords": "chords", "gpt-events": "events"}
+"""The family's models and the registered token codec each one reads (:mod:`companion.codecs.base`)."""
+CODEC_MODELS = CODECS
 
 PipelineError = FamilyError
 """The name this module's errors had before :mod:`companion.family` (kept for old code)."""
@@ -193,7 +196,7 @@ class GPTFamily(Family):
                                     "augment_transpose": previous["train"].get("augment_transpose", 0)})  # fmt: skip
             codec = codec_from_dict(previous["codec"])
         else:
-            codec = codec_for(model, **settings.get("codec", {}))
+            codec = codec_for(CODECS[model], **settings.get("codec", {}))
         augment = int(settings.get("augment_transpose", 0))
         train_seqs, valid_seqs = training_data(codec, corpus, augment_transpose=augment, fit=previous is None,
                                                skipped=skipped)  # fmt: skip

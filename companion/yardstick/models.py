@@ -1,7 +1,7 @@
 """The yardstick of a trained checkpoint: the one helper every architecture's ``evaluate`` goes through.
 
 :func:`for_checkpoint` generates ``excerpts`` songs of ``bars`` bars from any checkpoint of the zoo
-(one batch for the GPTs, one seed per song for the GANs), and measures them with
+(its family's sampler, :func:`companion.family.sample`), and measures them with
 :func:`companion.yardstick.measure` against the corpus's training split, with the evaluated split
 as the noise floor. ``python -m companion evaluate`` puts its result under the ``yardstick`` key
 (:func:`companion.zoo.evaluate`, ``--excerpts N``, 0 to skip).
@@ -32,15 +32,12 @@ def guaranteed_for(checkpoint: dict[str, Any]) -> list[str]:
     return out
 
 
-def generate_excerpts(checkpoint: dict[str, Any], n: int, *, bars: int = 8, seed: int = 0) -> list[Song]:
-    """``n`` generated songs of ``bars`` bars, seeded: one batch where the pipeline has
-    ``generate_songs`` (the GPTs), else ``generate`` with seeds ``seed .. seed + n - 1``."""
-    from .. import zoo
+def generate_excerpts(model: Any, n: int, *, bars: int = 8, seed: int = 0) -> list[Song]:
+    """``n`` generated songs of ``bars`` bars, seeded, from a loaded model or a checkpoint dict: its
+    family's sampler (:func:`companion.family.sample`, the same for every architecture)."""
+    from .. import family, zoo
 
-    pipeline = zoo.pipeline(checkpoint["model"])
-    if hasattr(pipeline, "generate_songs"):
-        return pipeline.generate_songs(checkpoint, num_songs=n, bars=bars, seed=seed)
-    return [pipeline.generate(checkpoint, bars=bars, seed=seed + i) for i in range(n)]
+    return family.sample(zoo.loaded(model), n, bars=bars, seed=seed)
 
 
 def for_checkpoint(
