@@ -36,7 +36,7 @@ from pathlib import Path
 
 import torch
 
-from .. import family
+from .. import family, recipes
 from ..data import load_corpus
 from ..pipelines import musegan as pipeline
 from ..song import Song
@@ -45,7 +45,7 @@ from . import RESULTS, provenance, write_result
 
 NAME = "musegan_binarize"
 MODEL = "musegan-hybrid"
-RECIPE = family.recipe(MODEL, "jazz")
+RECIPE = recipes.recipe(MODEL, "jazz")
 STEPS = RECIPE["steps"]
 EVAL_BARS = 1000
 SETTINGS: dict[str, dict] = {

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import torch
 
-from .. import family
+from .. import family, recipes
 from ..checkpoint import load_checkpoint
 from ..data import Corpus, load_corpus
 from ..pipelines import musegan as pipeline
@@ -40,7 +40,7 @@ from . import RESULTS, provenance, write_result
 NAME = "musegan_datasize"
 SIZES = (375, 750, 1500, 3000)
 MODEL = "musegan-hybrid"
-RECIPE = family.recipe(MODEL, "jazz")
+RECIPE = recipes.recipe(MODEL, "jazz")
 STEPS = RECIPE["steps"]
 EARLY_STEPS = 200
 """Each trained point is also measured after this many steps (the notebook re-runs the smallest point live

@@ -39,8 +39,9 @@ import torch
 
 from ..codecs.phrases import BARS, PITCHES, STEPS_PER_BAR, PhraseRollCodec, Phrases, in_four_four
 from ..data import Corpus, registers_for
-from ..family import Family, Loaded, Run, load, merge, real_excerpts, recipe
+from ..family import Family, Loaded, Run, load, real_excerpts
 from ..models.musegan import MuseGANConfig, MuseGANGenerator, build, count_parameters
+from ..recipes import merge, recipe
 from ..song import Song
 from ..theory import STEPS_PER_BEAT
 from ..train import Budget
