@@ -39,7 +39,8 @@ except ModuleNotFoundError:  # a checkout without `pip install -e .`: use the re
 import torch
 import torch.nn.functional as F
 
-from companion.checkpoint import FORMAT, load_checkpoint
+from companion import zoo
+from companion.checkpoint import FORMAT
 from companion.codecs.tokens import codec_for
 from companion.data import load_corpus
 from companion.models.gpt import GPT, GPTConfig
@@ -102,9 +103,8 @@ def main() -> None:
         config = LMConfig.from_dict(settings["lm"])
         speed = training_speed(model, train, config, steps)
 
-        path = shipped_path("gpt-chords", name)
-        if path.exists():
-            checkpoint, source = load_checkpoint(path), "shipped"
+        if shipped_path("gpt-chords", name).exists():
+            checkpoint, source = zoo.load(f"gpt-chords:{name}"), "shipped"
         else:
             checkpoint = {"format": FORMAT, "model": "gpt-chords", "codec": codec.to_dict(),
                           "config": {"gpt": model.config.to_dict()}, "state": model.state_dict(),

@@ -156,7 +156,7 @@ def score_point(point: Point, checkpoint_path: Path, excerpts: int) -> dict:
     torch.set_num_threads(1)
     corpus = _corpus(point.corpus)
     checkpoint = zoo.train(point.model, corpus, steps=UNLIMITED_STEPS, seed=point.seed, out=checkpoint_path,
-                           resume=True, max_cpu_seconds=point.minutes * 60)  # fmt: skip
+                           resume=True, max_cpu_seconds=point.minutes * 60, show_progress=False)  # fmt: skip
     info = checkpoint["train"]
     started = time.process_time()
     loaded = zoo.loaded(checkpoint)

@@ -118,7 +118,7 @@ def test_persistence_roundtrip(codec):
     data = codec.to_dict()
     assert data["codec"] == "chords" and "model" not in data  # a codec knows nothing of models
     again = tokens.codec_from_dict(data)
-    legacy = {**{k: v for k, v in data.items() if k != "codec"}, "model": "gpt-chords"}  # checkpoints before the registry
+    legacy = {**{k: v for k, v in data.items() if k != "codec"}, "model": "gpt-chords"}  # made before the registry
     assert tokens.codec_from_dict(legacy).to_dict() == data
     frames = frames_of((C, E, G), (C, E), ())
     assert again.encode_frames(frames) == codec.encode_frames(frames)
