@@ -121,19 +121,20 @@ def share_exact_by_grid(song: Song, grids: list[int]) -> list[float]:
     return [1.0 - share_off_grid(song, g) for g in grids]
 
 
-def musegan_probabilities(checkpoint: dict, phrases: int = 8, seed: int = 0):
-    """02: the generator's cell probabilities, (phrases, tracks, 4 bars, 48 steps, 84 pitches)."""
+def musegan_probabilities(checkpoint, phrases: int = 8, seed: int = 0):
+    """02: the generator's cell probabilities, (phrases, tracks, 4 bars, 48 steps, 84 pitches), of a
+    checkpoint dict or a :class:`companion.family.Loaded`."""
     import torch
 
-    from .pipelines.musegan import load_generator, sample_latents
+    from .pipelines.musegan import as_loaded, sample_latents
 
-    generator = load_generator(checkpoint)
+    generator = as_loaded(checkpoint).network
     latent = sample_latents(generator.config, phrases, torch.Generator().manual_seed(seed), 1.0)
     with torch.no_grad():
         return generator.probabilities(latent).numpy()
 
 
-def qn_at_threshold(checkpoint: dict, probabilities, threshold: float) -> float:
+def qn_at_threshold(checkpoint, probabilities, threshold: float) -> float:
     """02: mean qualified-note rate (%, over phrases and pitched tracks) of the rolls read from
     ``probabilities`` with a plain threshold (a cell sounds above it)."""
     from .metrics import qualified_note_rate

@@ -112,7 +112,8 @@ def test_ship_turns_a_training_checkpoint_into_a_shipped_one(tmp_path, capsys):
     retrain = f"python -m companion train musegan-hybrid --corpus jazz --steps 2 --seed 0 --out {path}"
     assert manifest["command"] == retrain
     assert manifest["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert manifest["metrics"]["table"]["QN (% notes >= 3 steps)"]["real"] == 100.0
+    assert manifest["metrics"]["test"]["extras"]["table"]["QN (% notes >= 3 steps)"]["real"] == 100.0
+    assert manifest["metrics"]["test"]["model"] == "musegan-hybrid" and "QN_mean" in manifest["metrics"]["test"]["real"]
     assert torch.load(path, weights_only=True)["optimizer"] is None
     capsys.readouterr()
     assert main(["ship", str(path), "--corpus", "jazz"]) == 2  # a shipped file cannot be shipped again

@@ -120,7 +120,7 @@ def test_a_failed_write_leaves_no_temporary_file(small_song, tmp_path):
 @pytest.mark.parametrize("label", ["musegan-hybrid", "image-gan"])
 def test_gpt_weights_under_a_gan_label_are_refused_naming_the_file(label, tmp_path, capsys):
     path = tmp_path / "relabelled.pt"
-    torch.save({**zoo.load("gpt-chords:jsb"), "model": label}, path)
+    torch.save({**zoo.load("gpt-chords:jsb").checkpoint, "model": label}, path)
     with pytest.raises(CheckpointError, match=f"relabelled.pt: not a checkpoint of {label}"):
         zoo.load(path)
     assert main(["generate", str(path), "--out", str(tmp_path / "x.mid")]) == 2
@@ -129,7 +129,7 @@ def test_gpt_weights_under_a_gan_label_are_refused_naming_the_file(label, tmp_pa
 
 def test_gan_weights_under_a_gpt_label_are_refused_naming_the_file(tmp_path):
     path = tmp_path / "relabelled.pt"
-    checkpoint = zoo.load("musegan-hybrid:jazz")
+    checkpoint = zoo.load("musegan-hybrid:jazz").checkpoint
     torch.save({**checkpoint, "model": "gpt-events", "config": {**checkpoint["config"], "gpt": {}}}, path)
     with pytest.raises(CheckpointError, match="relabelled.pt: its weights do not fit a gpt-events network"):
         zoo.load(path)
@@ -237,7 +237,7 @@ def test_sigterm_stops_the_language_model_trainer_after_the_step_and_it_saves():
 
 
 def test_train_saves_on_sigterm_exits_130_and_resumes(tmp_path, monkeypatch, capsys):
-    import companion.pipelines.musegan as musegan
+    import companion.family as musegan  # every family's checkpoints are saved by companion.family
 
     save, sent = musegan.save_checkpoint, []
 

@@ -36,14 +36,17 @@ from pathlib import Path
 
 import torch
 
+from .. import family, recipes
 from ..data import load_corpus
 from ..pipelines import musegan as pipeline
 from ..song import Song
+from ..theory import STEPS_PER_BEAT
 from . import RESULTS, provenance, write_result
 
 NAME = "musegan_binarize"
 MODEL = "musegan-hybrid"
-STEPS = pipeline.DEFAULT_STEPS
+RECIPE = recipes.recipe(MODEL, "jazz")
+STEPS = RECIPE["steps"]
 EVAL_BARS = 1000
 SETTINGS: dict[str, dict] = {
     "hard, random init": {"binarize": "hard", "repeat_init": False},
@@ -60,7 +63,7 @@ def note_lengths(songs: list[Song]) -> dict[int, int]:
     """Histogram of pitched note lengths in steps of 1/12 beat (``MAX_LENGTH`` = that or longer)."""
     counts: Counter[int] = Counter()
     for song in songs:
-        step = song.resolution // pipeline.STEPS_PER_BEAT
+        step = song.resolution // STEPS_PER_BEAT
         for track in song.tracks:
             if not track.is_drum:
                 counts.update(min(max(round(n.duration / step), 1), MAX_LENGTH) for n in track.notes)
@@ -106,16 +109,9 @@ def run_setting(
     checkpoint = shipped_if_same(SETTINGS[name], steps, seed)
     reused = checkpoint is not None
     if checkpoint is None:
-        checkpoint = pipeline.train(
-            MODEL,
-            corpus,
-            steps=steps,
-            seed=seed,
-            out=out,
-            resume=out is not None,
-            config=SETTINGS[name],
-            show_progress=False,
-        )
+        checkpoint = family.train(pipeline.FAMILY, MODEL, corpus, steps=steps, seed=seed, out=out,
+                                  resume=out is not None, overrides={"config": SETTINGS[name]}, show_progress=False)
+    loaded = family.load(pipeline.FAMILY, checkpoint)
     result = {
         "setting": name,
         **SETTINGS[name],
@@ -124,7 +120,7 @@ def run_setting(
         "checkpoint": f"shipped {MODEL}-jazz" if reused else "trained here",
     }
     for sampling in ("hard", "hysteresis", "bernoulli"):
-        songs = pipeline.generate_phrases(checkpoint, eval_bars // pipeline.BARS, seed=seed, sampling=sampling)
+        songs = pipeline.generate_phrases(loaded, eval_bars // pipeline.BARS, seed=seed, sampling=sampling)
         result[sampling] = measure(songs, eval_bars)
     return result
 
@@ -152,7 +148,7 @@ def main(argv: list[str] | None = None) -> Path:
         **provenance(NAME, fast=args.fast, started=started),
         "model": MODEL,
         "corpus": "jazz (3,000 bars; train split)",
-        "budget": {"steps": steps, "batch_size": pipeline.BATCH_SIZE, "seed": 0},
+        "budget": {"steps": steps, "batch_size": RECIPE["batch_size"], "seed": 0},
         "generated_bars": eval_bars,
         "qn_min_steps": 3,
         "real": measure(real, len(real) * pipeline.BARS),

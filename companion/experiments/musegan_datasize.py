@@ -5,7 +5,7 @@ Each point is ``load_corpus("jazz", num_bars=N)``: the procedural jazz corpus cu
 (the pieces do not depend on N, only how many there are), trained on its train split (about 80 % of
 N, by piece) for the same steps, seed and settings as the shipped checkpoint. Every point is
 measured against the same reference: the test split of the standard 3,000-bar corpus, with
-:func:`companion.pipelines.musegan.evaluate` (1,000 generated bars per point, read with the shipped
+:func:`companion.pipelines.musegan.diagnostics` (1,000 generated bars per point, read with the shipped
 decoding rule), and the copy rate against the point's own training bars. The *gap* of a metric is
 ``|generated - real|``. The 3,000-bar point is the shipped ``musegan-hybrid-jazz`` recipe: when that
 checkpoint is present and matches, it is measured instead of trained again.
@@ -31,6 +31,7 @@ from pathlib import Path
 
 import torch
 
+from .. import family, recipes
 from ..checkpoint import load_checkpoint
 from ..data import Corpus, load_corpus
 from ..pipelines import musegan as pipeline
@@ -39,7 +40,8 @@ from . import RESULTS, provenance, write_result
 NAME = "musegan_datasize"
 SIZES = (375, 750, 1500, 3000)
 MODEL = "musegan-hybrid"
-STEPS = pipeline.DEFAULT_STEPS
+RECIPE = recipes.recipe(MODEL, "jazz")
+STEPS = RECIPE["steps"]
 EARLY_STEPS = 200
 """Each trained point is also measured after this many steps (the notebook re-runs the smallest point live
 to here and gets the same numbers)."""
@@ -65,7 +67,7 @@ def measure(checkpoint: dict, corpus: Corpus, reference: Corpus, *, seed: int = 
     """:data:`GAP_KEYS` of ``checkpoint``'s music and of the reference's test split, their gaps, the
     copy rate against ``corpus``'s training songs and QN per track."""
     measured = Corpus("jazz", {"train": corpus.train, "valid": [], "test": reference.test}, source=corpus.source)
-    result = pipeline.evaluate(checkpoint, measured, split="test", seed=seed, bars=eval_bars)
+    result = pipeline.diagnostics(checkpoint, measured, split="test", seed=seed, bars=eval_bars)
     generated = {k: result["generated"].get(k) for k in GAP_KEYS}
     real = {k: result["real"].get(k) for k in GAP_KEYS}
     gap = {
@@ -118,14 +120,12 @@ def run_point(
                 if early_path.exists():
                     early_checkpoint = load_checkpoint(early_path)
                 else:
-                    early_checkpoint = pipeline.train(
-                        MODEL, corpus, steps=early, seed=seed, out=path, resume=True, show_progress=show_progress
-                    )
+                    early_checkpoint = family.train(pipeline.FAMILY, MODEL, corpus, steps=early, seed=seed, out=path,
+                                                    resume=True, show_progress=show_progress)  # fmt: skip
                     shutil.copyfile(path, early_path)
                 measured_early = measure(early_checkpoint, corpus, reference, seed=seed, eval_bars=eval_bars)
-            checkpoint = pipeline.train(
-                MODEL, corpus, steps=steps, seed=seed, out=path, resume=True, show_progress=show_progress
-            )
+            checkpoint = family.train(pipeline.FAMILY, MODEL, corpus, steps=steps, seed=seed, out=path, resume=True,
+                                      show_progress=show_progress)  # fmt: skip
     return {
         "corpus_bars": bars,
         "train_bars": checkpoint["train"]["train_bars"],
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> Path:
     result = {
         **provenance(NAME, fast=args.fast, started=started),
         "model": MODEL,
-        "budget": {"steps": steps, "early_steps": early, "batch_size": pipeline.BATCH_SIZE, "seed": 0},
+        "budget": {"steps": steps, "early_steps": early, "batch_size": RECIPE["batch_size"], "seed": 0},
         "reference": "test split of the standard 3,000-bar jazz corpus, cut into 4-bar phrases",
         "generated_bars_per_point": eval_bars,
         "gap": "|generated - real| of each metric (QN, EB in %; UPC a count; others 0..1 or a distance)",
