@@ -10,8 +10,9 @@ import pytest
 import torch
 
 from companion import family, zoo
-from companion.data import load_corpus
+from companion.data import Corpus, load_corpus
 from companion.family import FamilyError
+from companion.song import Note, Song, Track
 
 GOLDEN_TRAIN = Path(__file__).parent / "data" / "golden_train.json"
 
@@ -59,3 +60,45 @@ def test_threads_are_set_for_the_run_and_restored(one_thread):
     checkpoint = zoo.train("gpt-chords", load_corpus("bach"), steps=1, seed=0, threads=2, show_progress=False)
     assert checkpoint["train"]["torch_threads"] == 2
     assert torch.get_num_threads() == 1
+
+
+# ---------------------------------------------------------------------- one measurement path
+def hand_made_chorale(shift: int, bars: int = 8) -> Song:
+    """Four voices in their SATB registers moving by step on the beat, ``shift`` semitones up."""
+    ticks = 480
+    voices = {"Soprano": 72, "Alto": 67, "Tenor": 60, "Bass": 48}
+    tracks = []
+    for name, base in voices.items():
+        notes = [Note(beat * ticks, base + shift + (beat % 3), ticks, 80) for beat in range(4 * bars)]
+        tracks.append(Track(name, 52, False, notes))
+    return Song(tracks=tracks, resolution=ticks, title=f"hand-made {shift}")
+
+
+class SameSongs:
+    """Make a loaded model's family sample the given songs (and score against the split as it is)."""
+
+    def __init__(self, loaded, songs):
+        base = type(loaded.family)
+
+        class Fixed(base):
+            def sample(self, loaded, count, *, bars, seed, temperature):
+                return [s.copy() for s in songs[:count]]
+
+            def view(self, loaded, corpus, split):
+                return list(corpus.splits[split])
+
+        loaded.family = Fixed()
+        self.loaded = loaded
+
+
+def test_two_families_given_the_same_songs_get_the_same_metrics():
+    songs = [hand_made_chorale(shift) for shift in (0, 2, 4, 5)]
+    corpus = Corpus("bach", {"train": songs[:2], "valid": songs[2:3], "test": songs[3:]})
+    gpt = SameSongs(zoo.load("gpt-chords:bach"), songs).loaded
+    musegan = SameSongs(zoo.load("musegan-hybrid:bach"), songs).loaded
+    assert type(gpt.family).__mro__[1] is not type(musegan.family).__mro__[1]  # two different families
+    first = zoo.evaluate(gpt, corpus, songs=4, bars=8, extras=False)
+    second = zoo.evaluate(musegan, corpus, songs=4, bars=8, extras=False)
+    assert first["generated"] == second["generated"] and first["real"] == second["real"]
+    assert set(first["generated"]) == set(second["generated"]) and first["generated"]["songs"] == 4
+    assert first["generated"]["register_adherence_mean"] == 1.0  # the corpus's registers, for both
