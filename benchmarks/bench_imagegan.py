@@ -31,8 +31,7 @@ except ModuleNotFoundError:  # a checkout without `pip install -e .`: use the re
 
 from gan_timing import generation_seconds, machine_line, steps_per_second
 
-from companion import load_corpus
-from companion.checkpoint import load_checkpoint
+from companion import load_corpus, zoo
 from companion.models.imagegan import build, count_parameters
 from companion.pipelines import imagegan as pipeline
 from companion.train.gan import GANTrainer, RandomBatches
@@ -60,9 +59,9 @@ def train_speed(songs, layout: str, loss: str, steps: int) -> dict:
 def generation_time(corpus: str, repeats: int) -> tuple[float, float, str]:
     path = shipped_path(pipeline.MODEL, corpus)
     if path.exists():
-        checkpoint, source = load_checkpoint(path), "shipped"
+        checkpoint, source = zoo.load(path), "shipped"
     else:
-        checkpoint = pipeline.train(pipeline.MODEL, load_corpus("jazz", num_bars=200), steps=1, show_progress=False)
+        checkpoint = zoo.train(pipeline.MODEL, load_corpus("jazz", num_bars=200), steps=1, show_progress=False)
         source = "untrained (no shipped checkpoint)"
     wall, cpu = generation_seconds(lambda seed: pipeline.generate(checkpoint, bars=8, seed=seed), repeats)
     return wall, cpu, source

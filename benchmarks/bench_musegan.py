@@ -31,8 +31,7 @@ except ModuleNotFoundError:  # a checkout without `pip install -e .`: use the re
 
 from gan_timing import generation_seconds, machine_line, steps_per_second
 
-from companion import load_corpus
-from companion.checkpoint import load_checkpoint
+from companion import load_corpus, zoo
 from companion.models.musegan import build, count_parameters
 from companion.pipelines import musegan as pipeline
 from companion.train.gan import GANConfig, GANTrainer, RandomBatches
@@ -62,10 +61,10 @@ def train_speed(model: str, phrases: pipeline.Phrases, steps: int) -> dict:
 def generation_time(model: str, repeats: int) -> tuple[float, float, str]:
     path = shipped_path(model, "jazz")
     if path.exists():
-        checkpoint, source = load_checkpoint(path), "shipped"
+        checkpoint, source = zoo.load(path), "shipped"
     else:
         corpus = load_corpus("jazz", num_bars=64)
-        checkpoint = pipeline.train(model, corpus, steps=1, show_progress=False)
+        checkpoint = zoo.train(model, corpus, steps=1, show_progress=False)
         source = "untrained (no shipped checkpoint)"
     wall, cpu = generation_seconds(lambda seed: pipeline.generate(checkpoint, bars=8, seed=seed), repeats)
     return wall, cpu, source

@@ -88,13 +88,12 @@ def measure(songs: list[Song], bars: int) -> dict:
 def shipped_if_same(config: dict, steps: int, seed: int) -> dict | None:
     """The shipped ``musegan-hybrid-jazz`` checkpoint when it was trained with exactly this recipe
     (then training again would only reproduce it), else None."""
-    from ..checkpoint import load_checkpoint
-    from ..zoo import shipped_path
+    from ..zoo import load, shipped_path
 
     path = shipped_path(MODEL, "jazz")
     if not path.exists():
         return None
-    checkpoint = load_checkpoint(path)
+    checkpoint = load(path)
     model = checkpoint["config"]["model"]
     same = all(model.get(k) == v for k, v in config.items()) and checkpoint["train"].get("max_bars") is None
     same = same and checkpoint["train"]["steps"] == steps and checkpoint["train"]["seed"] == seed

@@ -31,8 +31,7 @@ from pathlib import Path
 
 import torch
 
-from .. import family, recipes
-from ..checkpoint import load_checkpoint
+from .. import family, recipes, zoo
 from ..data import Corpus, load_corpus
 from ..pipelines import musegan as pipeline
 from . import RESULTS, provenance, write_result
@@ -118,7 +117,7 @@ def run_point(
                 # the early checkpoint is kept beside ``out`` so a re-run measures the same model
                 early_path = path.with_name(f"{path.stem}-step{early}.pt")
                 if early_path.exists():
-                    early_checkpoint = load_checkpoint(early_path)
+                    early_checkpoint = zoo.load(early_path)
                 else:
                     early_checkpoint = family.train(pipeline.FAMILY, MODEL, corpus, steps=early, seed=seed, out=path,
                                                     resume=True, show_progress=show_progress)  # fmt: skip
