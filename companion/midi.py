@@ -14,30 +14,49 @@ checked before any event, every variable-length quantity is at most 4 bytes and 
 Meter, key and tempo are validated on read with the same limits :func:`write_midi` applies, so a
 file that reads can be written back.
 
+The module is split by concept, every name importable from here as before: the bounded byte reader
+(here), :mod:`companion.midi_events` (the events read as a song) and :mod:`companion.midi_write` (a
+song written as a file).
+
 Used by notebooks 00_tour and 01_representing_music, and by every lesson that writes MIDI.
 """
 
 from __future__ import annotations
 
-import io
-import math
 import os
 import stat
 import struct
-from collections import defaultdict, deque
-from pathlib import Path
-
-import mido
 
 from .errors import MidiError
-from .files import write_atomically
-from .song import PITCH_CLASS_NAMES, ChordLabel, Note, Song, Tempo, TimeSignature, Track
+from .midi_events import (  # noqa: F401  (re-exported: the names this module always had)
+    DRUM_CHANNEL,
+    MAX_BEATS,
+    MAX_DENOMINATOR,
+    _assemble,
+    _bpm,
+    _dedupe,
+    _Found,
+    _key_ok,
+    _meta,
+    _meter_ok,
+    _parse_chord,
+    _read_track,
+    _short,
+    _to_song,
+)
+from .midi_write import (  # noqa: F401
+    MAX_TEMPO_US,
+    _check_song,
+    _delta_track,
+    _tempo_us,
+    midi_bytes,
+    song_to_midifile,
+    write_midi,
+)
+from .song import PITCH_CLASS_NAMES, ChordLabel, Note, Song, Tempo, TimeSignature, Track  # noqa: F401
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 """Files larger than this are refused before parsing (the largest piano MIDI files are ~1 MB)."""
-
-MAX_BEATS = 1_000_000
-"""A note or event later than this many beats (about 4.6 hours at 60 bpm) is refused as absurd."""
 
 MAX_EVENTS = 500_000
 """Events (notes count twice: on and off) a file may hold, all tracks together: about 250,000 notes
@@ -45,14 +64,6 @@ MAX_EVENTS = 500_000
 
 MAX_VLQ_BYTES = 4
 """The standard's longest variable-length quantity (0x0FFFFFFF); longer ones are refused."""
-
-MAX_TEMPO_US = 0xFFFFFF
-"""The largest tempo a MIDI file can hold, in microseconds per beat (3.58 bpm)."""
-
-MAX_DENOMINATOR = 128
-"""Time-signature denominators are powers of two, 1..128 (read and write alike)."""
-
-DRUM_CHANNEL = 9  # "channel 10" counting from one
 
 PathLike = str | os.PathLike
 
@@ -170,11 +181,6 @@ def _tracks(data: bytes, header_end: int, declared: int, name: str) -> list[list
     return tracks
 
 
-def _key_ok(payload: bytes) -> bool:
-    """A key-signature payload mido can decode: sharps (+) or flats (-) -7..7, mode 0 or 1."""
-    return len(payload) >= 2 and payload[1] in (0, 1) and (payload[0] <= 7 or payload[0] >= 256 - 7)
-
-
 def _read_file(source: PathLike, name: str) -> bytes:
     """At most :data:`MAX_FILE_BYTES` + 1 bytes of a regular file (never a device, FIFO or folder)."""
     try:
@@ -222,227 +228,3 @@ def read_midi(source: PathLike | bytes, *, strict: bool = True, repairs: list[st
     _, declared, resolution = _chunks(data, name)
     tracks = _tracks(data, 8 + struct.unpack(">L", data[4:8])[0], declared, name)
     return _to_song(tracks, resolution, name, strict, repairs if repairs is not None else [])
-
-
-def _to_song(midi_tracks: list[list[tuple]], resolution: int, name: str, strict: bool, repairs: list[str]) -> Song:
-    max_tick = MAX_BEATS * resolution
-    tempos: list[Tempo] = []
-    signatures: list[TimeSignature] = []
-    chords: list[ChordLabel] = []
-    track_names: dict[int, str] = {}
-    programs: dict[tuple[int, int], int] = {}
-    notes: dict[tuple[int, int], list[Note]] = defaultdict(list)
-
-    def problem(text: str) -> None:
-        if strict:
-            raise MidiError(f"{name}: {text} (read with strict=False to repair)")
-        repairs.append(text)
-
-    track_end = 0
-    for index, mtrack in enumerate(midi_tracks):
-        tick = 0
-        sounding: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
-        for delta, status, a, b in mtrack:
-            tick += delta
-            if tick > max_tick:
-                raise MidiError(
-                    f"{name}: absurd tick value {tick:,} in track {index} "
-                    f"(more than {MAX_BEATS:,} beats at {resolution} ticks per beat)"
-                )
-            kind, channel = (status & 0xF0, status & 0x0F) if status < 0xF0 else (status, 0)
-            if kind == 0x90 and b > 0:
-                sounding[(channel, a)].append((tick, b))
-            elif kind in (0x80, 0x90):
-                queue = sounding.get((channel, a))
-                if not queue:
-                    problem(f"note-off without note-on (track {index}, pitch {a}, tick {tick})")
-                    continue
-                start, velocity = queue.popleft()
-                if tick == start:
-                    problem(f"zero-length note (track {index}, pitch {a}, tick {tick})")
-                    continue
-                notes[(index, channel)].append(Note(start, a, tick - start, velocity))
-            elif kind == 0xC0:
-                programs.setdefault((index, channel), a)
-            elif kind == 0xFF and a in (0x51, 0x58) and len(b) < (3 if a == 0x51 else 2):
-                what = "tempo" if a == 0x51 else "time signature"
-                raise MidiError(f"{name}: corrupt MIDI data (a {what} of {len(b)} byte(s) in track {index})")
-            elif kind == 0xFF and a == 0x51:
-                microseconds = int.from_bytes(b[:3], "big")
-                if microseconds < 1:
-                    problem(f"tempo of 0 microseconds per beat (track {index}, tick {tick})")
-                    continue
-                tempos.append(Tempo(tick, _bpm(microseconds)))
-            elif kind == 0xFF and a == 0x58:
-                numerator, denominator = b[0], 2 ** b[1]
-                if not _meter_ok(numerator, denominator):
-                    problem(f"time signature {numerator}/{_short(denominator)} (track {index}, tick {tick})")
-                    continue
-                signatures.append(TimeSignature(tick, numerator, denominator))
-            elif kind == 0xFF and a == 0x59 and not _key_ok(b):
-                problem(f"key signature {b.hex()} is not one MIDI defines (track {index}, tick {tick})")
-            elif kind == 0xFF and a == 0x03 and b.decode("latin-1").strip():
-                track_names.setdefault(index, b.decode("latin-1").strip())
-            elif kind == 0xFF and a == 0x06 and b.startswith(b"chord:"):
-                chords.append(_parse_chord(b.decode("latin-1"), tick, name))
-        track_end = max(track_end, tick)
-        for (channel, pitch), queue in sounding.items():
-            for start, velocity in queue:
-                problem(f"note never released (track {index}, pitch {pitch}, tick {start})")
-                if tick > start:
-                    notes[(index, channel)].append(Note(start, pitch, tick - start, velocity))
-
-    tracks = []
-    for index, channel in sorted(notes):
-        base = track_names.get(index, f"track {index}")
-        channels = sorted(c for i, c in notes if i == index)
-        track_name = base if len(channels) == 1 else f"{base} (ch {channel + 1})"
-        tracks.append(
-            Track(
-                name=track_name,
-                program=programs.get((index, channel), 0),
-                is_drum=channel == DRUM_CHANNEL,
-                notes=sorted(notes[(index, channel)]),
-            )
-        )
-    song = Song(
-        tracks=tracks,
-        resolution=resolution,
-        tempos=_dedupe(sorted(tempos, key=lambda t: t.tick)) or [Tempo(0, 120.0)],
-        time_signatures=_dedupe(sorted(signatures, key=lambda t: t.tick)) or [TimeSignature(0, 4, 4)],
-        chords=sorted(chords, key=lambda c: c.tick),
-        title=Path(name).stem if name != "<bytes>" else "",
-    )
-    # Trailing silence (the last end-of-track later than every note) is part of the song.
-    if track_end > song.end_tick:
-        song.length = track_end
-    return song
-
-
-def _meter_ok(numerator: int, denominator: int) -> bool:
-    """Meters MIDI can hold and a bar can be built from: numerator 1..255, denominator a power of
-    two 1..:data:`MAX_DENOMINATOR` (the same limits on read and write)."""
-    return 1 <= numerator <= 255 and 1 <= denominator <= MAX_DENOMINATOR and denominator & (denominator - 1) == 0
-
-
-def _short(number: int) -> str:
-    return str(number) if number < 10**6 else f"2^{int(math.log2(number))}"
-
-
-def _tempo_us(bpm: float) -> int | None:
-    """Microseconds per beat of ``bpm`` as written, or None where MIDI cannot hold it."""
-    if not math.isfinite(bpm) or bpm <= 0:
-        return None
-    us = round(60_000_000 / bpm)
-    return us if 1 <= us <= MAX_TEMPO_US else None
-
-
-def _bpm(microseconds_per_beat: int) -> float:
-    """The shortest decimal bpm that writes back to the same microseconds per beat (90, not 89.99996)."""
-    exact = 60_000_000 / max(microseconds_per_beat, 1)
-    for digits in range(7):
-        bpm = round(exact, digits)
-        if bpm > 0 and round(60_000_000 / bpm) == microseconds_per_beat:
-            return bpm
-    return exact
-
-
-def _dedupe(events: list) -> list:
-    """Keep the last event at each tick (a file may restate a tempo at the same tick)."""
-    out: list = []
-    for event in events:
-        if out and out[-1].tick == event.tick:
-            out[-1] = event
-        else:
-            out.append(event)
-    return out
-
-
-def _parse_chord(text: str, tick: int, name: str) -> ChordLabel:
-    try:
-        _, label, duration = text.split(":")
-        root = max((p for p in PITCH_CLASS_NAMES if label.startswith(p)), key=len)
-        return ChordLabel(tick, int(duration), PITCH_CLASS_NAMES.index(root), label[len(root) :])
-    except ValueError:
-        raise MidiError(f"{name}: malformed chord marker {text!r} at tick {tick}") from None
-
-
-def song_to_midifile(song: Song) -> mido.MidiFile:
-    """The :class:`mido.MidiFile` (type 1) that :func:`write_midi` saves."""
-    _check_song(song)
-    midi = mido.MidiFile(type=1, ticks_per_beat=song.resolution)
-    conductor: list[tuple[int, int, mido.Message]] = []
-    for ts in song.time_signatures:
-        conductor.append(
-            (ts.tick, 0, mido.MetaMessage("time_signature", numerator=ts.numerator, denominator=ts.denominator))
-        )
-    for tempo in song.tempos:
-        conductor.append((tempo.tick, 1, mido.MetaMessage("set_tempo", tempo=_tempo_us(tempo.bpm))))
-    for chord in song.chords:
-        conductor.append((chord.tick, 2, mido.MetaMessage("marker", text=f"chord:{chord.name}:{chord.duration}")))
-    head = [mido.MetaMessage("track_name", name=song.title or "companion")]
-    midi.tracks.append(_delta_track(head, conductor, end=song.length))
-
-    pitched_channels = [c for c in range(16) if c != DRUM_CHANNEL]
-    next_channel = 0
-    for track in song.tracks:
-        if track.is_drum:
-            channel = DRUM_CHANNEL
-        else:
-            channel = pitched_channels[next_channel % len(pitched_channels)]
-            next_channel += 1
-        head = [
-            mido.MetaMessage("track_name", name=track.name),
-            mido.Message("program_change", channel=channel, program=track.program),
-        ]
-        events = []
-        for n in track.notes:
-            events.append((n.start, 1, mido.Message("note_on", channel=channel, note=n.pitch, velocity=n.velocity)))
-            events.append((n.end, 0, mido.Message("note_off", channel=channel, note=n.pitch, velocity=0)))
-        midi.tracks.append(_delta_track(head, events, end=song.length))
-    return midi
-
-
-def _delta_track(head: list, events: list[tuple[int, int, mido.Message]], end: int | None = None) -> mido.MidiTrack:
-    """Sort (tick, order, message) events -- note-offs before note-ons at a tick -- into delta times;
-    the end-of-track event goes at ``end`` when that is later (a song's declared length)."""
-    track = mido.MidiTrack(head)
-    last = 0
-    for tick, _, msg in sorted(events, key=lambda e: (e[0], e[1], getattr(e[2], "note", 0))):
-        track.append(msg.copy(time=tick - last))
-        last = tick
-    track.append(mido.MetaMessage("end_of_track", time=max(0, (end or 0) - last)))
-    return track
-
-
-def _check_song(song: Song) -> None:
-    where = song.title or "song"
-    if not 1 <= song.resolution <= 0x7FFF:
-        raise MidiError(f"{where}: resolution {song.resolution} cannot be written (1..32767 ticks per beat)")
-    for tempo in song.tempos:
-        if _tempo_us(tempo.bpm) is None:
-            raise MidiError(f"{where}: tempo {tempo.bpm} bpm at tick {tempo.tick} cannot be written (3.58 bpm or more)")
-    for ts in song.time_signatures:
-        if not _meter_ok(ts.numerator, ts.denominator):
-            raise MidiError(f"{where}: time signature {ts.numerator}/{ts.denominator} at tick {ts.tick} cannot be "
-                            f"written (numerator 1..255, denominator a power of two 1..{MAX_DENOMINATOR})")  # fmt: skip
-    for track in song.tracks:
-        for n in track.notes:
-            if not (0 <= n.pitch <= 127 and 1 <= n.velocity <= 127 and n.start >= 0 and n.duration > 0):
-                raise MidiError(f"{where}: track {track.name!r} has a note MIDI cannot hold: {n}")
-        if not 0 <= track.program <= 127:
-            raise MidiError(f"{where}: track {track.name!r} has program {track.program} (0..127)")
-
-
-def midi_bytes(song: Song) -> bytes:
-    """The bytes :func:`write_midi` would write (deterministic: same song, same bytes)."""
-    buffer = io.BytesIO()
-    song_to_midifile(song).save(file=buffer)
-    return buffer.getvalue()
-
-
-def write_midi(song: Song, path: PathLike) -> Path:
-    """Write ``song`` as a type 1 MIDI file, whole or not at all (temporary file + rename); returns
-    the path. Raises MidiError for notes, tempos or meters MIDI cannot hold (pitch outside 0..127,
-    velocity outside 1..127, non-positive duration) and for a folder that is missing or read-only."""
-    return write_atomically(path, midi_bytes(song), MidiError)

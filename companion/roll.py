@@ -88,25 +88,9 @@ def encode(
     step = song.resolution / steps_per_beat
     tracks = [t for t in song.tracks]
     starts, ends, pitches, velocities, track_ids = _note_arrays(tracks)
-    if quantize:
-        s = np.rint(starts / step).astype(np.int64)
-        e = np.maximum(np.rint(ends / step).astype(np.int64), s + 1)
-    else:
-        off = (starts % step != 0) | (ends % step != 0)
-        if off.any():
-            i = int(np.argmax(off))
-            raise CodecError(
-                f"{song.title or 'song'}: note at tick {int(starts[i])} (pitch {int(pitches[i])}) is off the "
-                f"{steps_per_beat}-steps-per-beat grid (pass quantize=True to round)"
-            )
-        s, e = (starts // step).astype(np.int64), (ends // step).astype(np.int64)
+    s, e = _steps(song, starts, ends, pitches, step, steps_per_beat, quantize)
     length = num_steps if num_steps is not None else int(e.max(initial=0))
-    cells = max(len(tracks), 1) * length * num_pitches
-    if cells > MAX_CELLS:
-        raise CodecError(
-            f"{song.title or 'song'}: a roll of {len(tracks)} tracks x {length:,} steps x {num_pitches} "
-            f"pitches is {cells:,} cells, over the {MAX_CELLS:,}-cell cap"
-        )
+    _check_size(song, len(tracks), length, num_pitches)
     column = pitches - lowest_pitch
     outside = (column < 0) | (column >= num_pitches)
     if outside.any():
@@ -122,7 +106,63 @@ def encode(
         velocities[keep],
         track_ids[keep],
     )
-    shape = (len(tracks), length, num_pitches)
+    active, onsets, vel = _fill((len(tracks), length, num_pitches), s, e, column, velocities, track_ids)
+    return Roll(
+        active=active,
+        onsets=onsets,
+        velocities=vel,
+        steps_per_beat=steps_per_beat,
+        lowest_pitch=lowest_pitch,
+        tracks=[Track(t.name, t.program, t.is_drum) for t in tracks],
+        tempos=[Tempo(round(t.tick / step), t.bpm) for t in song.tempos],
+        time_signatures=[TimeSignature(round(t.tick / step), t.numerator, t.denominator) for t in song.time_signatures],
+    )
+
+
+def _steps(
+    song: Song,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    pitches: np.ndarray,
+    step: float,
+    steps_per_beat: int,
+    quantize: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end steps of every note: rounded (at least one step long) with ``quantize``, else exact
+    or a :class:`CodecError` naming the first note off the grid."""
+    if quantize:
+        s = np.rint(starts / step).astype(np.int64)
+        e = np.maximum(np.rint(ends / step).astype(np.int64), s + 1)
+        return s, e
+    off = (starts % step != 0) | (ends % step != 0)
+    if off.any():
+        i = int(np.argmax(off))
+        raise CodecError(
+            f"{song.title or 'song'}: note at tick {int(starts[i])} (pitch {int(pitches[i])}) is off the "
+            f"{steps_per_beat}-steps-per-beat grid (pass quantize=True to round)"
+        )
+    return (starts // step).astype(np.int64), (ends // step).astype(np.int64)
+
+
+def _check_size(song: Song, num_tracks: int, length: int, num_pitches: int) -> None:
+    """A roll over :data:`MAX_CELLS` cells is refused before it is allocated."""
+    cells = max(num_tracks, 1) * length * num_pitches
+    if cells > MAX_CELLS:
+        raise CodecError(
+            f"{song.title or 'song'}: a roll of {num_tracks} tracks x {length:,} steps x {num_pitches} "
+            f"pitches is {cells:,} cells, over the {MAX_CELLS:,}-cell cap"
+        )
+
+
+def _fill(
+    shape: tuple[int, int, int],
+    s: np.ndarray,
+    e: np.ndarray,
+    column: np.ndarray,
+    velocities: np.ndarray,
+    track_ids: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The active, onset and velocity arrays of notes from step ``s`` to ``e`` at ``column``."""
     active = np.zeros(shape, dtype=bool)
     onsets = np.zeros(shape, dtype=bool)
     vel = np.zeros(shape, dtype=np.uint8)
@@ -135,16 +175,7 @@ def encode(
         active[rows, np.repeat(s, lengths) + offsets, cols] = True
     onsets[track_ids, s, column] = True
     vel[track_ids, s, column] = velocities
-    return Roll(
-        active=active,
-        onsets=onsets,
-        velocities=vel,
-        steps_per_beat=steps_per_beat,
-        lowest_pitch=lowest_pitch,
-        tracks=[Track(t.name, t.program, t.is_drum) for t in tracks],
-        tempos=[Tempo(round(t.tick / step), t.bpm) for t in song.tempos],
-        time_signatures=[TimeSignature(round(t.tick / step), t.numerator, t.denominator) for t in song.time_signatures],
-    )
+    return active, onsets, vel
 
 
 def _note_arrays(tracks: list[Track]) -> tuple[np.ndarray, ...]:

@@ -5,7 +5,9 @@
 * :mod:`.image` -- a MIDI clip drawn as a 96x64 RGB image, 0.05 s per pixel (lesson 03).
 * :mod:`.tokens` -- the token-codec interface of the language models and its registry (lessons 04-06).
 * :mod:`.chords` -- one token per frame, the set of sounding pitches: "GPT3-music" (lesson 04).
-* :mod:`.events` -- REMI-like event tokens that keep chords and octaves (lesson 05).
+* :mod:`.chord_vocab` -- the vocabulary explosion of those tokens, measured (lesson 04).
+* :mod:`.events` -- REMI-like event tokens that keep chords and octaves (lesson 05); a package:
+  ``vocab``, ``grid``, ``codec``, ``reading``, ``frames``.
 
 Only :mod:`.pianoroll` is imported here; import the others by name. :func:`encodable` is how every
 training pipeline leaves out (and lists) the songs of a corpus a codec refuses.

@@ -23,6 +23,9 @@ What the representation keeps and loses, stated once:
   (:meth:`ChordCodec.extra_frame_nll`), so the NLL stays that of a proper distribution over all
   frames. Decoded, UNK is a rest.
 
+The vocabulary explosion itself is measured in :mod:`companion.codecs.chord_vocab` (:func:`frame_sets`,
+:func:`vocabulary_growth`, re-exported here).
+
 Used by notebooks 04_gpt_chords, 05_event_tokens (the comparison) and 06_diminishing_returns.
 """
 
@@ -30,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -39,6 +42,7 @@ from ..song import Song, Tempo, TimeSignature, Track
 from ..theory import RESOLUTION
 from . import pianoroll
 from .base import Codec
+from .chord_vocab import frame_sets, vocabulary_growth  # noqa: F401  (re-exported)
 
 PAD, BOS, EOS, UNK = 0, 1, 2, 3
 SPECIALS = ("<pad>", "<bos>", "<eos>", "<unk>")
@@ -362,64 +366,3 @@ class ChordCodec(Codec):
         codec.index = {key: NUM_SPECIALS + i for i, key in enumerate(codec.vocab)}
         codec._fallback_log_norm = codec._log_outside_mass()
         return codec
-
-
-# ---------------------------------------------------------------------- vocabulary explosion
-def frame_sets(song: Song, steps_per_beat: int = 4, *, velocity: bool = False) -> list[tuple]:
-    """Each grid frame's key as the seed would tokenise it: the sorted pitches sounding (drums left
-    out), or with ``velocity=True`` the sorted (pitch, velocity) pairs -- the variant the seed avoided."""
-    step = song.resolution / steps_per_beat
-    notes = [n for t in song.tracks if not t.is_drum for n in t.notes]
-    if not notes:
-        return []
-    starts = np.rint(np.array([n.start for n in notes]) / step).astype(np.int64)
-    ends = np.maximum(np.rint(np.array([n.end for n in notes]) / step).astype(np.int64), starts + 1)
-    frames: list[set] = [set() for _ in range(int(ends.max()))]
-    for note, s, e in zip(notes, starts.tolist(), ends.tolist()):
-        item = (note.pitch, note.velocity) if velocity else note.pitch
-        for t in range(s, e):
-            frames[t].add(item)
-    return [tuple(sorted(f)) for f in frames]
-
-
-def vocabulary_growth(
-    train: Iterable[Sequence[tuple]],
-    valid: Iterable[Sequence[tuple]],
-    *,
-    fractions: Sequence[float] = (0.125, 0.25, 0.5, 1.0),
-    seed: int = 0,
-) -> dict:
-    """How the pitch-set vocabulary grows with data, and how many valid frames it still cannot name.
-
-    Args:
-        train, valid: per piece, its frame keys (:func:`frame_sets`, or JSB rows as tuples).
-        fractions: shares of the (shuffled) training pieces at which to measure the unseen share.
-        seed: the order in which training pieces are added.
-
-    Returns:
-        ``{"frames": [...], "vocab": [...]}`` -- cumulative training frames and distinct keys after each
-        piece -- and ``{"train_frames": [...], "vocab_size": [...], "valid_unseen_share": [...]}`` at each
-        fraction.
-    """
-    train = [list(p) for p in train]
-    valid_keys = [k for p in valid for k in p]
-    order = np.random.default_rng(seed).permutation(len(train))
-    seen: set = set()
-    frames, vocab = [0], [0]
-    snapshots = {}
-    cuts = {max(1, int(round(f * len(train)))): f for f in fractions}
-    for i, index in enumerate(order.tolist(), start=1):
-        seen.update(train[index])
-        frames.append(frames[-1] + len(train[index]))
-        vocab.append(len(seen))
-        if i in cuts:
-            unseen = sum(k not in seen for k in valid_keys) / max(len(valid_keys), 1)
-            snapshots[i] = (frames[-1], len(seen), unseen)
-    at = [snapshots[i] for i in sorted(snapshots)]
-    return {
-        "frames": frames,
-        "vocab": vocab,
-        "train_frames": [a[0] for a in at],
-        "vocab_size": [a[1] for a in at],
-        "valid_unseen_share": [a[2] for a in at],
-    }
