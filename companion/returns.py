@@ -336,6 +336,15 @@ def value_of(row: dict, metric: str) -> float:
     raise ValueError(f"metric {metric!r}: choose one of {', '.join(METRICS)}")
 
 
+def has_value(row: dict, metric: str) -> bool:
+    """Whether a point has a figure for ``metric`` (the GAN families define no NLL)."""
+    try:
+        value_of(row, metric)
+    except (KeyError, TypeError):
+        return False
+    return True
+
+
 def curves(results: Path, metric: str = "accuracy") -> dict[str, dict]:
     """Per ``model:corpus``: the mean ``metric`` and its spread over seeds at each rung, the fitted
     floor with its interval, and the flattening budget. The resolution is the half-width of the
@@ -344,6 +353,7 @@ def curves(results: Path, metric: str = "accuracy") -> dict[str, dict]:
     import numpy as np
 
     points, floors = read(results)
+    points = [p for p in points if has_value(p, metric)]  # a model without a likelihood has no NLL curve
     out = {}
     for key in sorted({f"{p['model']}:{p['corpus']}" for p in points}):
         model, corpus = key.split(":")

@@ -18,10 +18,12 @@ Used by notebook 06_diminishing_returns.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .returns import METRICS, curves, read
+from . import returns
+from .returns import METRICS, read
 
 COLOURS = {
     "musegan-jamming": "#1f77b4",
@@ -33,6 +35,18 @@ COLOURS = {
 }
 BASELINES = (("floor", "real vs real (noise floor)", "-"), ("random", "random notes", ":"),
              ("shuffled", "shuffled bars", "--"), ("copy", "copies of training bars", "-."))  # fmt: skip
+
+
+@lru_cache(maxsize=32)
+def _curves(path: str, stamp: tuple[float, int], metric: str) -> dict[str, dict]:
+    return returns.curves(Path(path), metric)
+
+
+def curves(results: Path, metric: str = "accuracy") -> dict[str, dict]:
+    """:func:`companion.returns.curves`, computed once per file version and metric (its bootstrap fits
+    are the slow part of the lesson; the figure, the table and the conclusions share them)."""
+    stat = Path(results).stat()
+    return _curves(str(Path(results).resolve()), (stat.st_mtime, stat.st_size), metric)
 
 
 def _band(rows: list[dict], metric: str) -> tuple[float, float]:
@@ -52,10 +66,9 @@ def series(results: Path, metric: str = "accuracy") -> dict[str, dict[str, list[
     from .returns import value_of
 
     points, _ = read(results)
+    points = [p for p in points if returns.has_value(p, metric)]  # no NLL for a model without a likelihood
     out: dict[str, dict[str, list[float]]] = {}
     for point in points:
-        if metric == "nll" and not point.get("nll"):
-            continue
         out.setdefault(f"{point['model']}:{point['corpus']}", {})
     for key in out:
         model, corpus = key.split(":")
@@ -72,8 +85,26 @@ def series(results: Path, metric: str = "accuracy") -> dict[str, dict[str, list[
     return out
 
 
-def figure(results: Path, metric: str = "accuracy", corpora: tuple[str, ...] = ("bach", "jazz")):
-    """The returns curves of ``metric`` (see the module docstring); returns the matplotlib Figure."""
+def _reference(floor: dict, name: str, metric: str) -> tuple[float | None, list[float] | None]:
+    """A reference set's (value, interval) in the corpus's floor row: the headline's accuracy, or the
+    Fréchet distance of that set; (None, None) where the row has none (NLL has no reference)."""
+    if metric == "accuracy":
+        entry = floor.get("headline", {}).get(name) or {}
+        return entry.get("accuracy"), entry.get("ci")
+    if metric == "frechet":
+        entry = (floor.get("sets", {}).get(name) or {}).get("frechet") or {}
+        return entry.get("value"), entry.get("ci")
+    return None, None
+
+
+def figure(results: Path, metric: str = "accuracy", corpora: tuple[str, ...] = ("bach", "jazz"),
+           log_y: bool | None = None):  # fmt: skip
+    """The returns curves of ``metric`` (see the module docstring); returns the matplotlib Figure.
+
+    The noise floor and the baselines are drawn for the headline and for the Fréchet distance (their
+    Fréchet distances are in the floor row too). ``log_y`` (default: for the Fréchet distance, whose
+    values span decades) draws y on a log scale limited to the drawn values, so a fitted floor far
+    below them is left out of view rather than squashing the curves."""
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -82,9 +113,11 @@ def figure(results: Path, metric: str = "accuracy", corpora: tuple[str, ...] = (
 
     data, fits = series(results, metric), curves(results, metric)
     _, floors = read(results)
+    log_y = metric == "frechet" if log_y is None else log_y
     fig, axes = plt.subplots(1, len(corpora), figsize=(5.6 * len(corpora), 4.2), sharey=metric == "accuracy",
                              squeeze=False)  # fmt: skip
     for ax, corpus in zip(axes[0], corpora):
+        drawn: list[float] = []
         for key, columns in sorted(data.items()):
             model, where = key.split(":")
             if where != corpus:
@@ -93,29 +126,48 @@ def figure(results: Path, metric: str = "accuracy", corpora: tuple[str, ...] = (
             x = np.array(columns["minutes"])
             ax.plot(x, columns["mean"], "o-", color=colour, label=model, lw=1.6, ms=4)
             ax.fill_between(x, columns["low"], columns["high"], color=colour, alpha=0.15, lw=0)
+            drawn += columns["low"] + columns["high"]
             fit = fits.get(key, {}).get("fit", {})
             if fit.get("y_inf") is not None:
                 grid = np.geomspace(x.min(), x.max(), 50)
                 ax.plot(grid, power_law(grid, fit["y_inf"], fit["a"], fit["b"]), ":", color=colour, lw=1)
                 ax.axhline(fit["y_inf"], color=colour, ls="--", lw=0.8, alpha=0.7)
-        headline = floors.get(corpus, {}).get("headline", {})
-        if metric == "accuracy" and headline:
-            for name, label, style in BASELINES:
-                if name in headline:
-                    ax.axhline(headline[name]["accuracy"], color="grey", ls=style, lw=1, label=label)
-            if headline.get("floor", {}).get("ci"):
-                ax.axhspan(*headline["floor"]["ci"], color="grey", alpha=0.12, lw=0)
+        floor = floors.get(corpus, {})
+        for name, label, style in BASELINES:
+            value, ci = _reference(floor, name, metric)
+            if value is not None:
+                ax.axhline(value, color="grey", ls=style, lw=1, label=label)
+                drawn.append(value)
+            if name == "floor" and ci:
+                ax.axhspan(*ci, color="grey", alpha=0.12, lw=0)
+        if metric == "accuracy":
             ax.set_ylim(0.3, 1.03)
+        elif log_y and any(v > 0 for v in drawn):
+            positive = [v for v in drawn if v > 0]
+            ax.set_yscale("log")
+            ax.set_ylim(min(positive) / 1.5, max(positive) * 1.5)
         log_ticks(ax, "x")
+        rungs = sorted({m for key, c in data.items() if key.endswith(f":{corpus}") for m in c["minutes"]})
+        if rungs:  # a label at every rung measured (log_ticks labels 1, 2, 5 only)
+            ax.set_xticks(rungs, [f"{m:g}" for m in rungs])
         ax.set_title(corpus, fontsize=11)
         ax.set_xlabel("training budget, CPU minutes (one thread, log scale)")
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel(METRICS[metric].split(":")[0], fontsize=9)
-    handles, labels = axes[0][0].get_legend_handles_labels()
+    seen: dict[str, Any] = {}
+    for ax in axes[0]:  # every model and reference line once, whichever panel drew it
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            seen.setdefault(label, handle)
+    handles, labels = list(seen.values()), list(seen)
     fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.08))
     fig.suptitle(METRICS[metric], fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def _num(value: float) -> str:
+    """A number in a sentence: three significant digits, or whole with separators from 1,000 up."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def _ci(values: list[float] | None) -> str:
@@ -154,3 +206,118 @@ def likelihood_against_quality(results: Path) -> tuple[list[str], list[list[Any]
                          f"{accuracy[key]['mean'][j]:.3f} {_ci([accuracy[key]['low'][j], accuracy[key]['high'][j]])}",
                          f"{frechet[key]['mean'][j]:.0f}"])  # fmt: skip
     return header, rows
+
+
+def _overlaps(a: list[float] | None, b: list[float] | None) -> bool:
+    return bool(a and b) and a[0] <= b[1] and b[0] <= a[1]
+
+
+def _nll_line(key: str, nll: dict[str, dict[str, list[float]]], fit: dict) -> str | None:
+    """What the NLL curve of ``key`` allows: does it still fall between its last two rungs (and by more
+    than the spread over seeds at the rung before), and is a floor pinned by the fit."""
+    columns = nll.get(key)
+    if not columns or len(columns["minutes"]) < 2:
+        return None
+    (m0, m1), (v0, v1) = columns["minutes"][-2:], columns["mean"][-2:]
+    low0 = columns["low"][-2]
+    if v1 < v0:
+        beyond = (
+            "every seed at the top rung below every seed at the rung before"
+            if columns["high"][-1] < low0
+            else "within the spread over seeds at the rung before, so the fall is not shown"
+        )
+        line = (
+            f"{key}: validation NLL still falls between the last two rungs, {v0:.3f} -> {v1:.3f} nats/token "
+            f"({m0:g} -> {m1:g} CPU min; {beyond})"
+        )
+    else:
+        line = (
+            f"{key}: validation NLL does not fall between the last two rungs, {v0:.3f} -> {v1:.3f} nats/token "
+            f"({m0:g} -> {m1:g} CPU min)"
+        )
+    floor, ci = fit["fit"].get("y_inf"), fit["fit"].get("y_inf_ci")
+    if floor is None:
+        line += f"; {fit['flattening'].get('verdict', 'no floor fitted')}"
+    elif ci and ci[0] < 0.01 * v1:
+        line += "; the fit pins no floor (its interval reaches 0, the bound)"
+    else:
+        line += f"; fitted floor {floor:.3g} {_ci(ci)}, {fit['flattening'].get('verdict', '')}"
+    return line + "."
+
+
+def conclusions(results: Path) -> list[str]:
+    """The lesson's conclusions, one sentence each, computed from the results file and saying only what
+    the intervals allow. For every ``model:corpus``: whether the headline's interval at its top rung
+    (the union over seeds) overlaps the corpus's noise-floor interval (real against real), and what
+    its headline curve shows (saturated, too few rungs, not flattened at the top rung, or flattened at
+    a budget); for the models with a likelihood, whether NLL still falls between the last two rungs.
+    Then one line per corpus on likelihood beside quality: along each model's own curve, did the
+    lower NLL come with a lower Fréchet distance (NLLs of two codecs are not compared). Works for
+    whatever models, corpora and rungs the file holds."""
+    accuracy, frechet, nll = series(results, "accuracy"), series(results, "frechet"), series(results, "nll")
+    fits, nll_fits = curves(results, "accuracy"), curves(results, "nll")
+    _, floors = read(results)
+    lines, apart, total = [], 0, 0
+    for key in sorted(accuracy):
+        model, corpus = key.split(":")
+        columns, fit = accuracy[key], fits[key]
+        top, band = columns["minutes"][-1], [columns["low"][-1], columns["high"][-1]]
+        noise = (floors.get(corpus, {}).get("headline", {}).get("floor") or {}).get("ci")
+        total += 1
+        if noise is None:
+            verdict = "no noise floor for this corpus in the file, so no comparison"
+        elif _overlaps(band, noise):
+            verdict = (
+                f"its interval overlaps the noise floor's {_ci(noise)}: indistinguishable from real music "
+                "by this classifier"
+            )
+        else:
+            apart += 1
+            verdict = f"its interval misses the noise floor's {_ci(noise)}: the classifier tells it from real music"
+        lines.append(f"{key}: headline {columns['mean'][-1]:.3g} {_ci(band)} at its top rung ({top:g} CPU min); "
+                     f"{verdict}.")  # fmt: skip
+        flat = fit["flattening"]
+        if fit["saturated"]:
+            shape = "saturated (every point's interval reaches 1.0), so no returns can be read from the headline"
+        elif fit["fit"].get("y_inf") is None:
+            shape = flat.get("verdict", "no floor fitted")
+        elif flat.get("within_ladder"):
+            shape = (
+                f"flattened at {flat['minutes']:g} CPU min (one more doubling gains less than the noise "
+                f"floor's half-interval {flat['resolution']:.3g}), fitted floor {fit['fit']['y_inf']:.3g} "
+                f"{_ci(fit['fit'].get('y_inf_ci'))}"
+            )
+        else:
+            shape = f"not flattened at the top rung ({top:g} CPU min)"
+        lines.append(f"{key}: headline curve over {len(columns['minutes'])} rungs: {shape}.")
+        nll_line = _nll_line(key, nll, nll_fits.get(key, {"fit": {}, "flattening": {}}))
+        if nll_line:
+            lines.append(nll_line)
+    points, _ = read(results)
+    if total:
+        near = sum(_overlaps(p["headline"].get("ci"), (floors.get(p["corpus"], {}).get("headline", {}).get("floor")
+                                                       or {}).get("ci")) for p in points)  # fmt: skip
+        lines.append(f"At the top rung, {apart} of {total} model:corpus curves have a headline interval that misses "
+                     f"the noise floor; over every rung and seed, {near} of {len(points)} points have one that "
+                     "overlaps it.")  # fmt: skip
+    falling = [k for k in nll if len(nll[k]["minutes"]) >= 2 and nll[k]["mean"][-1] < nll[k]["mean"][-2]]
+    if nll:
+        lines.append(f"Validation NLL falls between the last two rungs on {len(falling)} of {len(nll)} curves with a "
+                     "likelihood.")  # fmt: skip
+    for key in sorted(nll):
+        if key not in frechet or len(nll[key]["minutes"]) < 2:
+            continue
+        n, f = nll[key], frechet[key]
+        j0, j1 = f["minutes"].index(n["minutes"][0]), f["minutes"].index(n["minutes"][-1])
+        closer = (
+            "closer to"
+            if f["high"][j1] < f["low"][j0]
+            else "farther from"
+            if f["low"][j1] > f["high"][j0]
+            else "neither measurably closer to nor farther from"
+        )
+        lines.append(f"{key}: from {n['minutes'][0]:g} to {n['minutes'][-1]:g} CPU min its NLL went "
+                     f"{n['mean'][0]:.3f} -> {n['mean'][-1]:.3f} nats/token and its Fréchet distance "
+                     f"{_num(f['mean'][j0])} -> {_num(f['mean'][j1])}: the better likelihood left it {closer} real "
+                     "music by that distance (ranges over seeds compared).")  # fmt: skip
+    return lines
