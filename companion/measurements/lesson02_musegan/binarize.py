@@ -19,8 +19,8 @@ present and matches (steps, seed, settings), it is measured instead of trained a
 
 Regenerate ``results/musegan_binarize.json`` with::
 
-    python -m companion.experiments.musegan_binarize          # 3 trainings (+ the shipped one), ~15 CPU-min
-    python -m companion.experiments.musegan_binarize --fast   # 10 steps each (a smoke test)
+    python -m companion.measurements.lesson02_musegan.binarize          # 3 trainings (+ the shipped one), ~15 CPU-min
+    python -m companion.measurements.lesson02_musegan.binarize --fast   # 10 steps each (a smoke test)
 
 Used by notebook 02_musegan (fragmentation under hard threshold vs straight-through).
 """
@@ -36,12 +36,12 @@ from pathlib import Path
 
 import torch
 
-from .. import family, recipes
-from ..data import load_corpus
-from ..pipelines import musegan as pipeline
-from ..song import Song
-from ..theory import STEPS_PER_BEAT
-from . import RESULTS, provenance, write_result
+from ... import family, recipes
+from ...data import load_corpus
+from ...pipelines import musegan as pipeline
+from ...song import Song
+from ...theory import STEPS_PER_BEAT
+from .. import RESULTS, provenance, write_result
 
 NAME = "musegan_binarize"
 MODEL = "musegan-hybrid"
@@ -71,7 +71,7 @@ def note_lengths(songs: list[Song]) -> dict[int, int]:
 
 
 def measure(songs: list[Song], bars: int) -> dict:
-    from .. import metrics
+    from ... import metrics
 
     row = metrics.corpus_metrics(songs, registers=None)
     return {
@@ -88,7 +88,7 @@ def measure(songs: list[Song], bars: int) -> dict:
 def shipped_if_same(config: dict, steps: int, seed: int) -> dict | None:
     """The shipped ``musegan-hybrid-jazz`` checkpoint when it was trained with exactly this recipe
     (then training again would only reproduce it), else None."""
-    from ..zoo import load, shipped_path
+    from ...zoo import load, shipped_path
 
     path = shipped_path(MODEL, "jazz")
     if not path.exists():

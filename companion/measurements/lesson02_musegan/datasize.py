@@ -12,8 +12,8 @@ checkpoint is present and matches, it is measured instead of trained again.
 
 Regenerate ``results/musegan_datasize.json`` with::
 
-    python -m companion.experiments.musegan_datasize          # 3 trainings (+ the shipped one), ~15 CPU-min
-    python -m companion.experiments.musegan_datasize --fast   # 2 points, 20 steps (a smoke test)
+    python -m companion.measurements.lesson02_musegan.datasize          # 3 trainings (+ the shipped one), ~15 CPU-min
+    python -m companion.measurements.lesson02_musegan.datasize --fast   # 2 points, 20 steps (a smoke test)
 
 Checkpoints of each point are kept in ``--work`` (default: a folder in the temp dir) and resumed, so
 an interrupted run continues where it stopped. Used by notebook 02_musegan (which plots the JSON and
@@ -31,10 +31,10 @@ from pathlib import Path
 
 import torch
 
-from .. import family, recipes, zoo
-from ..data import Corpus, load_corpus
-from ..pipelines import musegan as pipeline
-from . import RESULTS, provenance, write_result
+from ... import family, recipes, zoo
+from ...data import Corpus, load_corpus
+from ...pipelines import musegan as pipeline
+from .. import RESULTS, provenance, write_result
 
 NAME = "musegan_datasize"
 SIZES = (375, 750, 1500, 3000)
@@ -102,7 +102,7 @@ def run_point(
         final :func:`measure` fields (``steps``, ``generated``, ``real``, ``gap``, ``copy_rate`` ...)
         and ``early``: the same after ``early`` steps (None for a reused shipped checkpoint).
     """
-    from .musegan_binarize import shipped_if_same
+    from .binarize import shipped_if_same
 
     reference = reference if reference is not None else reference_corpus()
     corpus = load_corpus("jazz", num_bars=bars, seed=seed)

@@ -7,8 +7,8 @@ real test clips.
 
 Regenerate ``results/imagegan_collapse.json`` with::
 
-    python -m companion.experiments.imagegan_collapse          # 800 + 800 steps, about 8 CPU-minutes
-    python -m companion.experiments.imagegan_collapse --fast   # 20 + 20 steps: a smoke test
+    python -m companion.measurements.lesson03_image_gan.collapse          # 800 + 800 steps, about 8 CPU-minutes
+    python -m companion.measurements.lesson03_image_gan.collapse --fast   # 20 + 20 steps: a smoke test
 
 Used by notebook 03_image_gan ("Overshooting and mode collapse").
 """
@@ -22,12 +22,12 @@ import time
 import numpy as np
 import torch
 
-from .. import metrics
-from ..codecs.image_codec import ImageCodec
-from ..data import load_corpus
-from ..recipes import recipe
-from . import imagegan_common as common
-from . import provenance
+from ... import metrics
+from ...codecs.image_codec import ImageCodec
+from ...data import load_corpus
+from ...recipes import recipe
+from .. import provenance
+from . import common
 
 NAME = "imagegan_collapse"
 STEPS = 800

@@ -14,8 +14,8 @@ pitched-note metrics, and what dropping them costs in the seed's pipeline.
 
 Regenerate ``results/imagegan_drums.json`` with::
 
-    python -m companion.experiments.imagegan_drums          # 2 x 400 steps, about 6 CPU-minutes
-    python -m companion.experiments.imagegan_drums --fast   # 2 x 10 steps: a smoke test
+    python -m companion.measurements.lesson03_image_gan.drums          # 2 x 400 steps, about 6 CPU-minutes
+    python -m companion.measurements.lesson03_image_gan.drums --fast   # 2 x 10 steps: a smoke test
 
 Used by notebook 03_image_gan ("Drums").
 """
@@ -29,13 +29,13 @@ from typing import Any
 
 import torch
 
-from .. import metrics
-from ..codecs import image
-from ..codecs.image_codec import ImageCodec
-from ..data import Corpus, load_corpus
-from ..song import Song, Track
-from . import imagegan_common as common
-from . import provenance
+from ... import metrics
+from ...codecs import image
+from ...codecs.image_codec import ImageCodec
+from ...data import Corpus, load_corpus
+from ...song import Song, Track
+from .. import provenance
+from . import common
 
 NAME = "imagegan_drums"
 STEPS = 400

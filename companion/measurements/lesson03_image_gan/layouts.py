@@ -2,7 +2,7 @@
 batches and number of generator steps, once on 3 x 96 x 64 RGB-packed images and once on
 1 x 96 x 192 plain ones. Records parameters, wall and CPU time (the packing is sold as a speed-up),
 the generated clips' shared metrics, blur and note-start channels, and how much the critic's score
-moves when the same real clips start 1, 2 or 3 steps later (:func:`companion.experiments.imagegan_common.
+moves when the same real clips start 1, 2 or 3 steps later (:func:`companion.measurements.lesson03_image_gan.common.
 shift_sensitivity`): a plain convolution sees a 1-step shift as a 1-pixel shift, a packed one sees
 every sub-pixel change colour.
 
@@ -10,9 +10,9 @@ On the Bach chorales (at their 100 bpm a 16th note is exactly one RGB pixel, so 
 up with the music's grid) and on the jazz corpus (120-220 bpm: notes start anywhere in a pixel).
 Regenerate ``results/imagegan_layouts.json`` (Bach) and ``results/imagegan_layouts_jazz.json`` with::
 
-    python -m companion.experiments.imagegan_layouts                  # 2 x 400 steps, about 10 CPU-minutes
-    python -m companion.experiments.imagegan_layouts --corpus jazz    # the same on jazz
-    python -m companion.experiments.imagegan_layouts --fast           # 2 x 10 steps: a smoke test
+    python -m companion.measurements.lesson03_image_gan.layouts                  # 2 x 400 steps, about 10 CPU-minutes
+    python -m companion.measurements.lesson03_image_gan.layouts --corpus jazz    # the same on jazz
+    python -m companion.measurements.lesson03_image_gan.layouts --fast           # 2 x 10 steps: a smoke test
 
 Used by notebook 03_image_gan ("RGB packing").
 """
@@ -25,9 +25,9 @@ import time
 
 import torch
 
-from ..data import load_corpus
-from . import imagegan_common as common
-from . import provenance
+from ...data import load_corpus
+from .. import provenance
+from . import common
 
 NAME = "imagegan_layouts"
 STEPS = 400

@@ -16,8 +16,8 @@ embeddings of rare pitch sets) are pulled to zero much harder than often-updated
 
 Regenerate ``results/gpt_chords_regularisation.json`` with::
 
-    python -m companion.experiments.gpt_chords_regularisation          # 5 x 600 steps, about 15 CPU-minutes
-    python -m companion.experiments.gpt_chords_regularisation --fast   # 40 steps per run (smoke test)
+    python -m companion.measurements.lesson04_gpt_chords.regularisation          # 5 x 600 steps, about 15 CPU-minutes
+    python -m companion.measurements.lesson04_gpt_chords.regularisation --fast   # 40 steps per run (smoke test)
 
 Used by notebook 04_gpt_chords (which re-runs one setting live with :func:`run_setting`).
 """
@@ -31,9 +31,9 @@ from pathlib import Path
 
 import torch
 
-from ..data import load_corpus
-from ..pipelines import gpt as pipeline
-from . import RESULTS, provenance, write_result
+from ...data import load_corpus
+from ...pipelines import gpt as pipeline
+from .. import RESULTS, provenance, write_result
 
 NAME = "gpt_chords_regularisation"
 STEPS = 600

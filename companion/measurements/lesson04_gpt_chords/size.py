@@ -8,8 +8,8 @@ frame on the standard validation split, unseen frames included (:func:`companion
 
 Regenerate ``results/gpt_chords_size.json`` with::
 
-    python -m companion.experiments.gpt_chords_size            # 4 sizes, about 25 CPU-minutes
-    python -m companion.experiments.gpt_chords_size --fast     # 2 small sizes, 60 steps: a smoke test
+    python -m companion.measurements.lesson04_gpt_chords.size            # 4 sizes, about 25 CPU-minutes
+    python -m companion.measurements.lesson04_gpt_chords.size --fast     # 2 small sizes, 60 steps: a smoke test
 
 Used by notebook 04_gpt_chords (which re-runs the smallest point live with :func:`run_point`).
 """
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import torch
 
-from ..data import load_corpus
-from ..likelihood import frame_nll
-from ..pipelines import gpt as pipeline
-from . import RESULTS, provenance, write_result
+from ...data import load_corpus
+from ...likelihood import frame_nll
+from ...pipelines import gpt as pipeline
+from .. import RESULTS, provenance, write_result
 
 NAME = "gpt_chords_size"
 

@@ -18,8 +18,8 @@ allow to compare fairly:
 
 Regenerate ``results/gpt_events_compare.json`` with::
 
-    python -m companion.experiments.gpt_events_compare           # every shipped checkpoint of both lessons
-    python -m companion.experiments.gpt_events_compare --fast    # 4 songs of 4 bars: a smoke test
+    python -m companion.measurements.lesson05_event_tokens.compare           # every shipped checkpoint of both lessons
+    python -m companion.measurements.lesson05_event_tokens.compare --fast    # 4 songs of 4 bars: a smoke test
 
 Used by notebooks 05_event_tokens and 06_diminishing_returns.
 """
@@ -33,12 +33,12 @@ from pathlib import Path
 
 import torch
 
-from .. import metrics, zoo
-from ..data import load_corpus
-from ..pipelines import gpt as pipeline
-from ..theory import JAZZ_REGISTERS
-from . import RESULTS, provenance, write_result
-from .gpt_events_common import threads
+from ... import metrics, zoo
+from ...data import load_corpus
+from ...pipelines import gpt as pipeline
+from ...theory import JAZZ_REGISTERS
+from .. import RESULTS, provenance, write_result
+from .common import threads
 
 NAME = "gpt_events_compare"
 MODELS = ("gpt-chords", "gpt-events")

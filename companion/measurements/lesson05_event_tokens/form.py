@@ -17,8 +17,8 @@ Real: ``bars``-bar openings of the held-out (test, then valid) songs. Generated:
 
 Regenerate ``results/gpt_events_form.json`` with::
 
-    python -m companion.experiments.gpt_events_form           # jazz and bach, 8 songs x 16 bars each
-    python -m companion.experiments.gpt_events_form --fast    # 2 songs x 8 bars: a smoke test
+    python -m companion.measurements.lesson05_event_tokens.form           # jazz and bach, 8 songs x 16 bars each
+    python -m companion.measurements.lesson05_event_tokens.form --fast    # 2 songs x 8 bars: a smoke test
 
 Used by notebook 05_event_tokens.
 """
@@ -32,13 +32,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .. import zoo
-from ..codecs import pianoroll
-from ..data import load_corpus
-from ..pipelines import gpt as pipeline
-from ..song import Song
-from . import RESULTS, provenance, write_result
-from .gpt_events_common import threads
+from ... import zoo
+from ...codecs import pianoroll
+from ...data import load_corpus
+from ...pipelines import gpt as pipeline
+from ...song import Song
+from .. import RESULTS, provenance, write_result
+from .common import threads
 
 NAME = "gpt_events_form"
 STEPS_PER_BEAT = 2

@@ -8,8 +8,8 @@ with the lower NLL as the codec's default.
 
 Regenerate ``results/gpt_events_pitch.json`` with::
 
-    python -m companion.experiments.gpt_events_pitch           # 2 corpora x 2 spellings, ~10 CPU-minutes
-    python -m companion.experiments.gpt_events_pitch --fast    # 20 steps: a smoke test
+    python -m companion.measurements.lesson05_event_tokens.pitch           # 2 corpora x 2 spellings, ~10 CPU-minutes
+    python -m companion.measurements.lesson05_event_tokens.pitch --fast    # 20 steps: a smoke test
 
 Used by notebook 05_event_tokens.
 """
@@ -23,11 +23,11 @@ from pathlib import Path
 
 import torch
 
-from ..data import load_corpus
-from ..likelihood import sequence_nll
-from ..pipelines import gpt as pipeline
-from . import RESULTS, provenance, write_result
-from .gpt_events_common import threads, train_point
+from ...data import load_corpus
+from ...likelihood import sequence_nll
+from ...pipelines import gpt as pipeline
+from .. import RESULTS, provenance, write_result
+from .common import threads, train_point
 
 NAME = "gpt_events_pitch"
 STEPS = 150

@@ -14,8 +14,8 @@ longer than the training context (:func:`companion.likelihood.frame_nll`).
 
 Regenerate ``results/gpt_events_scaling.json`` with::
 
-    python -m companion.experiments.gpt_events_scaling           # 6 runs, ~15 CPU-minutes
-    python -m companion.experiments.gpt_events_scaling --fast    # 2 tiny runs of 15 steps: a smoke test
+    python -m companion.measurements.lesson05_event_tokens.scaling           # 6 runs, ~15 CPU-minutes
+    python -m companion.measurements.lesson05_event_tokens.scaling --fast    # 2 tiny runs of 15 steps: a smoke test
 
 Used by notebook 05_event_tokens.
 """
@@ -30,11 +30,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..data import Corpus, load_corpus
-from ..likelihood import frame_nll
-from ..pipelines import gpt as pipeline
-from . import RESULTS, provenance, write_result
-from .gpt_events_common import threads, train_point
+from ...data import Corpus, load_corpus
+from ...likelihood import frame_nll
+from ...pipelines import gpt as pipeline
+from .. import RESULTS, provenance, write_result
+from .common import threads, train_point
 
 NAME = "gpt_events_scaling"
 STEPS = 500
