@@ -2,7 +2,7 @@
 
 ``results/compare-<corpus>.json`` comes from ``python -m companion compare`` (every architecture,
 same corpus, same wall-clock budget); the lessons' sweeps (``results/<name>.json``) come from
-``python -m companion.experiments.<name>``. Each file records the command that made it.
+``python -m companion.measurements.<lesson>.<module>``. Each file records the command that made it.
 
 Used by notebook 06_diminishing_returns.
 """
@@ -58,10 +58,12 @@ def load_results(name: str, folder: Path | None = None) -> dict:
     """``results/<name>.json`` as a dict; DataError naming the file and the command to make it."""
     path = (folder or results_dir()) / f"{name}.json"
     if not path.exists():
+        from .measurements import command_for
+
         hint = (
             f"python -m companion compare --corpus {name.split('-', 1)[1]}"
             if name.startswith("compare-")
-            else (f"python -m companion.experiments.{name}")
+            else command_for(name)
         )
         raise DataError(f"{path}: missing; make it with `{hint}`")
     try:

@@ -15,7 +15,7 @@ from companion import CompanionError, family, load_corpus
 from companion.checkpoint import load_checkpoint, save_checkpoint
 from companion.codecs import image
 from companion.codecs.image_codec import ImageCodec
-from companion.experiments.imagegan_stats import direction_stats, pixel_stats
+from companion.metrics.images import direction_stats, pixel_stats
 from companion.midi import midi_bytes
 from companion.models.imagegan import ImageGANConfig, build, count_parameters
 from companion.pipelines import imagegan as pipeline

@@ -6,7 +6,7 @@ The drawing itself is :mod:`companion.codecs.image` (which also exposes this cla
 training settings: the corpus's General MIDI program is passed in by whoever makes it (the image
 GAN's recipe).
 
-Used by :mod:`companion.pipelines.imagegan`, ``companion.experiments.imagegan_*`` and notebook
+Used by :mod:`companion.pipelines.imagegan`, ``companion.measurements.imagegan_*`` and notebook
 03_image_gan.
 """
 

@@ -27,13 +27,13 @@ end to end -- nothing connects one 9.6 s picture to the next.
 
 **Measurement.** :func:`companion.family.evaluate`, as every family, with the copy rate against the
 train split as the picture holds it (:meth:`ImageGANFamily.view`); the lesson's own numbers are its
-``extras``: pixel and direction statistics (:mod:`companion.experiments.imagegan_stats`) of 200
+``extras``: pixel and direction statistics (:mod:`companion.metrics.images`) of 200
 generated clips and of the split's 9.6 s clips, and the critic's mean score of the real clips
 forwards and backwards.
 
 The module helpers (:func:`load_generator`, :func:`load_critic`, :func:`critic_scores`,
 :func:`generate_images`, :func:`decode`, :func:`generate`) take a :class:`~companion.family.Loaded`
-or a checkpoint dict. Used by notebook 03_image_gan, ``companion.experiments.imagegan_*`` and, through
+or a checkpoint dict. Used by notebook 03_image_gan, ``companion.measurements.imagegan_*`` and, through
 :mod:`companion.zoo`, the CLI and notebook 06_diminishing_returns.
 """
 
@@ -162,7 +162,7 @@ class ImageGANFamily(Family):
     def extras(self, loaded: Loaded, corpus: Corpus, split: str, seed: int) -> dict[str, Any]:
         """Lesson 03's numbers: pixel and direction statistics of :data:`EVALUATION_CLIPS` generated clips
         and of the split's 9.6 s clips (drawn as the checkpoint was trained), and the critic's scores."""
-        from ..experiments.imagegan_stats import direction_stats, pixel_stats
+        from ..metrics.images import direction_stats, pixel_stats
 
         codec, config = loaded.codec, loaded.config
         fake = generate_images(loaded, EVALUATION_CLIPS, seed=seed)
@@ -190,7 +190,7 @@ class ImageGANFamily(Family):
 FAMILY = ImageGANFamily()
 
 
-# ---------------------------------------------------------------------- helpers for notebook 03 and experiments
+# ---------------------------------------------------------------------- helpers for notebook 03 and measurements
 def _part(cls: type, prefix: str, checkpoint: dict[str, Any], device: Any) -> Any:
     FAMILY.check(checkpoint.get("model"))
     net = cls(ImageGANConfig(**checkpoint["config"]["model"]))

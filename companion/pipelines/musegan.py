@@ -15,7 +15,7 @@ trains, loads, generates, evaluates and ships it like every family::
 
 **Binarisation.** ``binarize="hard"`` in the config (the paper, and the shipped checkpoints: the critic
 judges the generator's probabilities) or ``"straight-through"`` (BinaryMuseGAN: it judges the binary
-roll); ``python -m companion.experiments.musegan_binarize`` measures both. ``sampling`` reads a roll from
+roll); ``python -m companion.measurements.lesson02_musegan.binarize`` measures both. ``sampling`` reads a roll from
 the probabilities: ``"hard"`` (0.5, the paper), ``"bernoulli"`` or ``"hysteresis"`` -- the codec's rule,
 the default: on above 0.5, held while above 0.4; it joins notes the network almost held and never
 removes or shortens one.
@@ -26,7 +26,7 @@ lesson's measured limits. **Lesson 02's diagnostics** (:func:`diagnostics`, the 
 paper's Table 1, QN under the plain threshold against the rule, and notes per bar.
 
 Used by notebooks 02_musegan and 06_diminishing_returns (through :mod:`companion.zoo`), the CLI and the
-experiments ``musegan_binarize`` and ``musegan_datasize``.
+measurements ``lesson02_musegan.binarize`` and ``lesson02_musegan.datasize``.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ A song reads, bar by bar::
   scientific pitch notation (middle C = C4 = MIDI 60 is ``Octave_4 Pitch_0``); with
   ``pitch="degree"`` (the default) the pitch class is written relative to the current chord root
   instead: the same 12 tokens, read as degrees 0..11, so "the third of the chord" is one token
-  whatever the key. Notebook 05 measures both (``python -m companion.experiments.gpt_events_pitch``)
+  whatever the key. Notebook 05 measures both (``python -m companion.measurements.lesson05_event_tokens.pitch``)
   and degrees win on both corpora with chords.
 * **Tracks are tokens**: the header gives each track an instrument (``Drums`` or a General MIDI program
   as ``ProgFamily`` + ``ProgMember``), the body switches with ``Track_i``; ``drums=False`` drops the

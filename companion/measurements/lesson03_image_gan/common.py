@@ -2,7 +2,7 @@
 :func:`shift_sensitivity`, and the JSON writer that leaves the run's private keys (``_checkpoint``)
 out of every ``results/imagegan_*.json``.
 
-Used by ``companion.experiments.imagegan_layouts``, ``imagegan_collapse`` and ``imagegan_drums``
+Used by ``companion.measurements.lesson03_image_gan.layouts``, ``imagegan_collapse`` and ``imagegan_drums``
 (notebook 03_image_gan plots their JSON).
 """
 
@@ -14,15 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import family, metrics
-from ..codecs import image
-from ..codecs.image_codec import ImageCodec
-from ..data import Corpus
-from ..family import Loaded
-from ..pipelines import imagegan as pipeline
-from . import RESULTS as RESULTS  # re-exported: notebook 03 reads results/ from here
-from . import write_result
-from .imagegan_stats import THRESHOLD, direction_stats, pixel_stats
+from ... import family, metrics
+from ...codecs import image
+from ...codecs.image_codec import ImageCodec
+from ...data import Corpus
+from ...family import Loaded
+from ...metrics.images import THRESHOLD, direction_stats, pixel_stats
+from ...pipelines import imagegan as pipeline
+from .. import RESULTS as RESULTS  # re-exported: notebook 03 reads results/ from here
+from .. import write_result
 
 SAMPLES = 128
 """Generated clips measured per trained model."""
@@ -138,7 +138,7 @@ def snapshot_rows(checkpoint: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def write(result: dict[str, Any], out: str | Path) -> Path:
-    """Write ``result`` with :func:`companion.experiments.write_result`, keys starting with ``_`` left out."""
+    """Write ``result`` with :func:`companion.measurements.write_result`, keys starting with ``_`` left out."""
     return write_result(out, _public(result))
 
 

@@ -2,7 +2,7 @@
 (:func:`pixel_stats`) and two statistics that change sign when music is played backwards
 (:func:`direction_stats`). Plain functions of image arrays, no network.
 
-Used by :meth:`companion.pipelines.imagegan.ImageGANFamily.extras`, ``companion.experiments.imagegan_*``
+Used by :meth:`companion.pipelines.imagegan.ImageGANFamily.extras`, ``companion.measurements.imagegan_*``
 and notebook 03_image_gan.
 """
 

@@ -1,8 +1,8 @@
 """Shared plumbing of the lesson-05 experiments (``gpt_events_*``): one training call and how their JSONs
-name the thread count (the rest of the JSON header is :func:`companion.experiments.provenance`).
+name the thread count (the rest of the JSON header is :func:`companion.measurements.provenance`).
 
-Used by :mod:`.gpt_events_pitch`, :mod:`.gpt_events_scaling`, :mod:`.gpt_events_form` and
-:mod:`.gpt_events_compare`, whose JSONs notebook 05_event_tokens plots.
+Used by :mod:`.pitch`, :mod:`.scaling`, :mod:`.form` and
+:mod:`.compare`, whose JSONs notebook 05_event_tokens plots.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from typing import Any
 
 import torch
 
-from ..pipelines import gpt as pipeline
+from ...pipelines import gpt as pipeline
 
 
 def threads() -> str:
     """The thread count as lesson 05's JSONs write it at the end of ``machine``: ``"<n> thread(s)"``, with
-    torch's current count (pass it to :func:`companion.experiments.provenance` as ``threads``)."""
+    torch's current count (pass it to :func:`companion.measurements.provenance` as ``threads``)."""
     return f"{torch.get_num_threads()} thread(s)"
 
 

@@ -1,0 +1,2 @@
+"""Lesson 02 (notebook 02_musegan): binarize (``results/musegan_binarize.json``) and datasize
+(``results/musegan_datasize.json``)."""
