@@ -264,7 +264,11 @@ def power_law(minutes, y_inf: float, a: float, b: float):
     return y_inf + a * np.power(np.asarray(minutes, dtype=float), -b)
 
 
-def fit_floor(minutes, values, *, boots: int = 200, seed: int = 0) -> dict:
+LOWER_BOUNDS = {"accuracy": 0.5, "nll": 0.0, "frechet": 0.0}
+"""The lowest floor a fit may take: chance (0.5) for the classifier's accuracy, 0 for the others."""
+
+
+def fit_floor(minutes, values, *, boots: int = 200, seed: int = 0, lower: float = 0.0) -> dict:
     """Fit :func:`power_law` to (CPU minutes, score) pairs (several seeds per rung allowed) by least
     squares with ``a >= 0`` and ``0 < b <= 3``; the floor ``y_inf``'s 95 % interval from a bootstrap
     that redraws, at every rung, that rung's scores with replacement (a rung with one seed keeps it).
@@ -281,8 +285,8 @@ def fit_floor(minutes, values, *, boots: int = 200, seed: int = 0) -> dict:
         return {"y_inf": None, "a": None, "b": None, "y_inf_ci": None, "rungs": len(rungs), "fits": 0}
 
     def one(x, y):
-        start = (float(y.min()), max(float(y.max() - y.min()), 1e-3), 0.5)
-        low, high = (0.0, 0.0, 1e-3), (np.inf, np.inf, 3.0)  # every metric here is >= 0
+        start = (max(float(y.min()), lower + 1e-6), max(float(y.max() - y.min()), 1e-3), 0.5)
+        low, high = (lower, 0.0, 1e-3), (np.inf, np.inf, 3.0)  # no floor below the metric's bound
         params, _ = curve_fit(power_law, x, y, p0=start, bounds=(low, high), maxfev=20000)
         return params
 
@@ -371,8 +375,14 @@ def curves(results: Path, metric: str = "accuracy") -> dict[str, dict]:
             resolution = (floor["ci"][1] - floor["ci"][0]) / 2 if floor and floor.get("ci") else 0.05
         saturated = metric == "accuracy" and all((r["headline"].get("ci") or [0, r["headline"]["accuracy"]])[1]
                                                  >= SATURATED for r in rows)  # fmt: skip
-        fit = fit_floor(minutes, values) if not saturated else fit_floor([], [])
+        fit = fit_floor(minutes, values, lower=LOWER_BOUNDS[metric]) if not saturated else fit_floor([], [])
         flattening = flattening_minutes(fit, resolution, float(minutes.max()))
+        at_bound = fit.get("y_inf_ci") is not None and fit["y_inf_ci"][0] <= LOWER_BOUNDS[metric] + 1e-6
+        if at_bound and not saturated:
+            fit["at_bound"] = True
+            verdict = (f"no floor pinned (the fit's floor interval reaches the bound {LOWER_BOUNDS[metric]:g}): "
+                       "not shown to flatten within the ladder")
+            flattening.update({"within_ladder": False, "minutes": None, "verdict": verdict})
         if saturated:
             flattening["verdict"] = "saturated: every point's interval reaches accuracy 1.0, no returns to read"
         elif fit["y_inf"] is None:

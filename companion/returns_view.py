@@ -238,8 +238,8 @@ def _nll_line(key: str, nll: dict[str, dict[str, list[float]]], fit: dict) -> st
     floor, ci = fit["fit"].get("y_inf"), fit["fit"].get("y_inf_ci")
     if floor is None:
         line += f"; {fit['flattening'].get('verdict', 'no floor fitted')}"
-    elif ci and ci[0] < 0.01 * v1:
-        line += "; the fit pins no floor (its interval reaches 0, the bound)"
+    elif fit["fit"].get("at_bound") or (ci and ci[0] < 0.01 * v1):
+        line += f"; {fit['flattening'].get('verdict', 'the fit pins no floor')}"
     else:
         line += f"; fitted floor {floor:.3g} {_ci(ci)}, {fit['flattening'].get('verdict', '')}"
     return line + "."
