@@ -377,7 +377,8 @@ def curves(results: Path, metric: str = "accuracy") -> dict[str, dict]:
                                                  >= SATURATED for r in rows)  # fmt: skip
         fit = fit_floor(minutes, values, lower=LOWER_BOUNDS[metric]) if not saturated else fit_floor([], [])
         flattening = flattening_minutes(fit, resolution, float(minutes.max()))
-        at_bound = fit.get("y_inf_ci") is not None and fit["y_inf_ci"][0] <= LOWER_BOUNDS[metric] + 1e-6
+        at_bound = fit.get("y_inf") is not None and (fit["y_inf"] <= LOWER_BOUNDS[metric] + 1e-6 or (
+            fit.get("y_inf_ci") is not None and fit["y_inf_ci"][0] <= LOWER_BOUNDS[metric] + 1e-6))
         if at_bound and not saturated:
             fit["at_bound"] = True
             verdict = (f"no floor pinned (the fit's floor interval reaches the bound {LOWER_BOUNDS[metric]:g}): "

@@ -131,7 +131,8 @@ def figure(results: Path, metric: str = "accuracy", corpora: tuple[str, ...] = (
             if fit.get("y_inf") is not None:
                 grid = np.geomspace(x.min(), x.max(), 50)
                 ax.plot(grid, power_law(grid, fit["y_inf"], fit["a"], fit["b"]), ":", color=colour, lw=1)
-                ax.axhline(fit["y_inf"], color=colour, ls="--", lw=0.8, alpha=0.7)
+                if not fit.get("at_bound"):  # a floor at the metric's bound is no floor: not drawn
+                    ax.axhline(fit["y_inf"], color=colour, ls="--", lw=0.8, alpha=0.7)
         floor = floors.get(corpus, {})
         for name, label, style in BASELINES:
             value, ci = _reference(floor, name, metric)
@@ -159,7 +160,7 @@ def figure(results: Path, metric: str = "accuracy", corpora: tuple[str, ...] = (
         for handle, label in zip(*ax.get_legend_handles_labels()):
             seen.setdefault(label, handle)
     handles, labels = list(seen.values()), list(seen)
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.08))
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.16))
     fig.suptitle(METRICS[metric], fontsize=10)
     fig.tight_layout()
     return fig
