@@ -24,6 +24,7 @@ notebooks 02-06.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import time
 from collections.abc import Callable, Iterator
@@ -105,7 +106,7 @@ class Loaded:
         return self.checkpoint.get(key, default)
 
 
-class Family:
+class Family(abc.ABC):
     """What one architecture family implements; the rest is shared (see the module docstring)."""
 
     name: ClassVar[str] = ""
@@ -126,14 +127,16 @@ class Family:
         file = Path(choice) if Path(choice).suffix == ".json" else RECIPES / f"{choice}.json"
         return recipe(model, corpus, file=file)
 
+    @abc.abstractmethod
     def setup(self, model: str, corpus: Corpus, settings: dict[str, Any], previous: dict[str, Any] | None, *,
               seed: int, device: Any, show_progress: bool | None, checkpoint_every: int) -> Run:  # fmt: skip
         """The run's data, codec, networks and trainer (``previous``: the checkpoint it resumes)."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def network(self, checkpoint: dict[str, Any], device: Any) -> Any:
         """The network of a checkpoint, weights loaded, in evaluation mode on ``device``."""
-        raise NotImplementedError
+        ...
 
     def codec(self, checkpoint: dict[str, Any]) -> Any:
         """The codec of a checkpoint."""
@@ -142,9 +145,10 @@ class Family:
     def parameters(self, loaded: Loaded) -> Any:
         return loaded.provenance.get("parameters")
 
+    @abc.abstractmethod
     def sample(self, loaded: Loaded, count: int, *, bars: int, seed: int, temperature: float) -> list[Song]:
         """``count`` songs of ``bars`` bars from ``seed`` (the same seed, the same songs)."""
-        raise NotImplementedError
+        ...
 
     def generate(self, loaded: Loaded, *, bars: int, seed: int, temperature: float) -> Song:
         """One song (default: the first of :meth:`sample` with ``count=1``)."""

@@ -18,6 +18,7 @@ Used by :mod:`companion.family` and the pipelines, so by notebooks 02-06.
 
 from __future__ import annotations
 
+import abc
 import importlib
 from typing import Any, ClassVar
 
@@ -36,23 +37,27 @@ LEGACY_NAMES = {"gpt-chords": "chords", "gpt-events": "events"}
 """The ``"model"`` key of a token codec's dict in checkpoints made before the registry -> codec name."""
 
 
-class Codec:
+class Codec(abc.ABC):
     """What every codec offers (subclasses set :attr:`name` and implement the four members)."""
 
     name: ClassVar[str] = ""
 
+    @abc.abstractmethod
     def encode(self, song: Song) -> Any:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def decode(self, data: Any, *, title: str = "") -> Song:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def to_dict(self) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
     @classmethod
+    @abc.abstractmethod
     def from_dict(cls, data: dict[str, Any]) -> Codec:
-        raise NotImplementedError
+        ...
 
 
 def codec_class(name: str) -> type:
