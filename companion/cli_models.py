@@ -90,10 +90,39 @@ def _evaluate(args) -> int:
         print(json.dumps(result))
         return 0
     published = result.pop("published", None)
+    yardstick = result.pop("yardstick", None)
     _print_nested(result)
     if published:
         _print_published(result, published)
+    if yardstick:
+        _print_yardstick(yardstick)
     return 0
+
+
+def _interval(value, ci, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    low, high = ci if ci else (None, None)
+    spread = f" [{low:.{digits}f}, {high:.{digits}f}]" if low is not None and high is not None else ""
+    return f"{value:.{digits}f}{spread}"
+
+
+def _print_yardstick(yardstick: dict) -> None:
+    """The yardstick's sets side by side (``--json`` has every figure; README "The yardstick")."""
+    settings = yardstick["settings"]
+    print(f"\nyardstick: {settings.get('excerpts')} {settings.get('bars')}-bar excerpts per set against real "
+          "training excerpts (classifier accuracy 0.5 = indistinguishable, 95 % intervals)")  # fmt: skip
+    print(f"  {'set':<11}{'feature classifier':<22}{'roll classifier':<22}{'Fréchet (features)':<28}"
+          f"{'mean overlap':<20}copy rate")  # fmt: skip
+    for name, row in yardstick["sets"].items():
+        features, roll = row["classifier"]["features"], row["classifier"].get("roll") or {}
+        frechet, overlap = row.get("frechet") or {}, row.get("overlap") or {}
+        print(f"  {name:<11}{_interval(features['accuracy'], features.get('ci')):<22}"
+              f"{_interval(roll.get('accuracy'), roll.get('ci')):<22}"
+              f"{_interval(frechet.get('value'), frechet.get('ci'), 1):<28}"
+              f"{_interval(overlap.get('mean_oa'), overlap.get('mean_oa_ci')):<20}"
+              f"{_interval(row.get('copy_rate'), row.get('copy_rate_ci'))}")  # fmt: skip
+    print("  (floor: real test excerpts, the noise floor; random, shuffled, copy: the baselines)")
 
 
 def _print_published(result: dict, published: list[dict]) -> None:

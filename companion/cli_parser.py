@@ -111,7 +111,7 @@ def _add_model_verbs(verbs, torch_options, split_options, device_options) -> Non
         "--strict", action="store_true", help="exit 2 (not just warn) when the model was trained on another corpus"
     )
     evaluate.add_argument(
-        "--excerpts", type=int, default=0, help="8-bar excerpts the yardstick measures (default 0: none; 100: full)"
+        "--excerpts", type=int, default=100, help="generated 8-bar excerpts for the yardstick (default 100; 0 skips it)"
     )
 
 

@@ -41,6 +41,9 @@ from pathlib import Path
 LADDER_MINUTES = (0.5, 1, 2, 4, 8, 16, 32)
 """The CPU-minute rungs (one thread) every run is scored at."""
 
+EXTRA_RUNG = 64
+"""The rung added (``--ladder ... 64``) for a curve that has not flattened at 32 CPU minutes."""
+
 MULTI_SEED_MINUTES = 8
 """Rungs up to this budget are run with :data:`SEEDS`; above it, seed 0 only."""
 
@@ -212,13 +215,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA))
     parser.add_argument("--seeds", nargs="+", type=int, default=list(SEEDS),
                         help="seeds to run (e.g. 0 alone first, to climb the ladder before the intervals)")
+    parser.add_argument("--ladder", nargs="+", type=float, default=list(LADDER_MINUTES),
+                        help=f"CPU-minute rungs (default {' '.join(f'{m:g}' for m in LADDER_MINUTES)}; "
+                             f"add {EXTRA_RUNG} for a curve not flattened at 32)")
     parser.add_argument("--fast", action="store_true", help="two tiny rungs, one seed, 12 excerpts (a smoke run)")
     args = parser.parse_args(argv)
     if args.fast:
         points = plan(args.models, args.corpora, ladder=(0.05, 0.1), seeds=(0,))
         excerpts = 12
     else:
-        points = plan(args.models, args.corpora, seeds=args.seeds)
+        points = plan(args.models, args.corpora, ladder=args.ladder, seeds=args.seeds)
         excerpts = EXCERPTS
     if args.runs is None:
         args.runs = Path("runs/returns-fast" if args.fast else "runs/returns")

@@ -118,3 +118,27 @@ def test_ship_turns_a_training_checkpoint_into_a_shipped_one(tmp_path, capsys):
     capsys.readouterr()
     assert main(["ship", str(path), "--corpus", "jazz"]) == 2  # a shipped file cannot be shipped again
     assert "already shipped" in capsys.readouterr().err
+
+
+def test_evaluate_measures_100_excerpts_by_default_and_prints_the_yardstick(monkeypatch, capsys):
+    import companion.data
+    from companion import zoo
+    from companion.cli import main
+
+    asked = {}
+    sets = {name: {"classifier": {"features": {"accuracy": accuracy, "ci": [accuracy - 0.05, accuracy + 0.05]}},
+                   "copy_rate": 1.0 if name == "copy" else 0.0, "copy_rate_ci": [0.0, 1.0]}
+            for name, accuracy in (("generated", 0.93), ("floor", 0.51), ("copy", 0.49))}  # fmt: skip
+
+    def fake_evaluate(model, corpus, **options):
+        asked.update(options)
+        return {"nll": 1.0, "yardstick": {"settings": {"excerpts": options["excerpts"], "bars": 8}, "sets": sets}}
+
+    monkeypatch.setattr(companion.data, "load_corpus", lambda *a, **k: None)  # the measuring is not the point
+    monkeypatch.setattr(zoo, "evaluate", fake_evaluate)
+    assert main(["evaluate", "gpt-chords:jsb", "--corpus", "jsb"]) == 0
+    assert asked["excerpts"] == 100
+    printed = capsys.readouterr().out
+    assert "100 8-bar excerpts per set" in printed
+    rows = {line.split()[0]: line.split()[1] for line in printed.splitlines() if line.startswith("  ")}
+    assert (rows["generated"], rows["floor"], rows["copy"]) == ("0.93", "0.51", "0.49")

@@ -54,6 +54,17 @@ def test_kde_is_scipys_gaussian_kde():
     assert np.allclose(distances.kde(x, grid), gaussian_kde(x)(grid), rtol=1e-10, atol=1e-12)
 
 
+def test_a_distance_sample_narrower_than_the_grid_still_has_a_density():
+    # every distance within the set is 3.0 give or take 1e-4, the other set spreads over 0-100: the
+    # KDE of the first underflows at every grid point; its mass must land on the nearest one, not NaN
+    rng = np.random.default_rng(0)
+    within = 3.0 + rng.normal(0.0, 1e-4, 50)
+    between = np.concatenate([np.full(50, 3.0), np.linspace(0.0, 100.0, 50)])
+    oa, kl = distances._compare(within, between, rng)
+    assert np.isfinite(oa) and np.isfinite(kl)
+    assert 0.0 <= oa < 0.5 and kl > 1.0
+
+
 def test_set_against_itself_overlaps_fully_and_is_at_chance(two_draws):
     a, ga, b, gb = two_draws
     pa = _prepared(a, ga)

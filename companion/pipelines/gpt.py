@@ -91,7 +91,9 @@ def generate_tokens(net: GPT, codec: TokenCodec, *, bars: int, seed: int = 0, te
                     top_k: int | None = None, top_p: float | None = None,
                     num_songs: int = 1) -> list[list[int]]:  # fmt: skip
     """Token lists (``BOS ...``) of ``num_songs`` songs of at least ``bars`` bars, sampled in one batch
-    from a ``torch.Generator`` seeded with ``seed`` (PAD, BOS, EOS and UNK are never sampled)."""
+    from a ``torch.Generator`` seeded with ``seed`` (PAD, BOS, EOS and UNK are never sampled). A song
+    that has reached ``bars`` bars leaves the batch, so one song that is slow to advance time does not
+    keep the whole batch generating (one song alone gives the same tokens as before this rule)."""
     generator = torch.Generator().manual_seed(seed)
     prompt = torch.full((num_songs, 1), codec.bos_id, dtype=torch.long)
     kwargs = {"temperature": temperature, "top_k": top_k, "top_p": top_p, "generator": generator,
@@ -102,13 +104,19 @@ def generate_tokens(net: GPT, codec: TokenCodec, *, bars: int, seed: int = 0, te
         return torch.cat([prompt, new], dim=1).tolist()
     chunk = int(getattr(codec, "generation_chunk", 128))
     limit = max(chunk, bars * 4 * chunk)
-    tokens = prompt
-    while tokens.shape[1] < limit:
+    tokens, rows, done = prompt, list(range(num_songs)), {}
+    while rows and tokens.shape[1] < limit:  # a row that reached `bars` bars leaves the batch
         tokens = torch.cat([tokens, net.generate(tokens, chunk, **kwargs)], dim=1)
-        songs = [codec.decode(row) for row in tokens.tolist()]
-        if all(s.end_tick >= bars * s.ticks_per_bar for s in songs):
-            break
-    return tokens.tolist()
+        keep = []
+        for position, (row, ids) in enumerate(zip(rows, tokens.tolist())):
+            song = codec.decode(ids)
+            if song.end_tick >= bars * song.ticks_per_bar:
+                done[row] = ids
+            else:
+                keep.append(position)
+        tokens, rows = tokens[keep], [rows[k] for k in keep]
+    done.update(zip(rows, tokens.tolist()))
+    return [done[row] for row in range(num_songs)]
 
 
 def _crop(song: Song, bars: int, title: str) -> Song:

@@ -58,7 +58,12 @@ def _kde(sample: np.ndarray, grid: np.ndarray, rng: np.random.Generator, cap: in
         sample = np.resize(sample, max(len(sample), 2)) + rng.normal(0.0, 1e-3 * span, size=max(len(sample), 2))
     density = kde(sample, grid)
     area = _trapz(density, grid)
-    return density / area if area > 0 else density
+    if area > 0:
+        return density / area
+    # narrower than the grid's spacing (every grid point underflows): the mass on the nearest point
+    spike = np.zeros_like(grid)
+    spike[int(np.argmin(np.abs(grid - float(np.mean(sample)))))] = 1.0
+    return spike / _trapz(spike, grid)
 
 
 def _compare(
