@@ -10,7 +10,7 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
                                   [--device D]
     python -m companion evaluate CKPT --corpus C [--path P] [--split test] [--seed S] [--split-seed K] [--json]
                                   [--strict] [--excerpts N] [--device D]
-    python -m companion ship CKPT.pt --corpus C [--path P] [--split-seed K] [--command "..."]
+    python -m companion ship CKPT.pt --corpus C [--path P] [--split-seed K] [--command "..."] [--excerpts 100]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
     python -m companion student --out DIR [--notebooks DIR]
     python -m companion compare --corpus C [--budget-minutes M] [--seed S] [--out FILE.json] [--device D]

@@ -144,7 +144,9 @@ def _ship(args) -> int:
         raise CompanionError(f"{path}: already shipped (no optimizer state); ship the file that train wrote")
     command = args.command or _train_command(checkpoint, path, args)
     corpus = load_corpus(args.corpus, path=args.path, seed=args.split_seed)
-    manifest = zoo.ship(path, corpus, command=command)
+    if args.excerpts < 0:
+        raise CompanionError(f"--excerpts {args.excerpts}: must be >= 0")
+    manifest = zoo.ship(path, corpus, command=command, excerpts=args.excerpts)
     print(f"{path} shipped ({path.stat().st_size / 1e6:.2f} MB) -> {manifest}")
     return 0
 

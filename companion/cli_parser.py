@@ -126,6 +126,8 @@ def _add_course_verbs(verbs, torch_options, split_options, device_options) -> No
     ship.add_argument("--corpus", required=True, choices=CORPUS_CHOICES)
     ship.add_argument("--path", help=PATH_HELP)
     ship.add_argument("--command", help="the command that trained it (default: rebuilt from the checkpoint)")
+    ship.add_argument("--excerpts", type=int, default=100,
+                      help="generated 8-bar excerpts for the manifest's yardstick (default 100; 0 skips it)")
 
     compare = verbs.add_parser(
         "compare",

@@ -345,10 +345,13 @@ def evaluate(
 
 
 # ---------------------------------------------------------------------- ship
-def ship(loaded_from: Callable[[dict[str, Any]], Loaded], path: str | Path, corpus: Corpus, *, command: str) -> Path:
+def ship(loaded_from: Callable[[dict[str, Any]], Loaded], path: str | Path, corpus: Corpus, *, command: str,
+         measure: Callable[[Loaded], dict[str, Any]] | None = None) -> Path:  # fmt: skip
     """Make the trained checkpoint at ``path`` a shipped one (:func:`companion.checkpoint.ship`): no
-    optimiser state, float32 weights, and a manifest with ``command`` and :func:`evaluate` on
-    ``corpus``'s test split under ``test``. Returns the manifest's path."""
+    optimiser state, float32 weights, and a manifest with ``command`` and ``measure`` of the shipped
+    model (default :func:`evaluate` on ``corpus``'s test split) under ``test``. Returns the manifest's
+    path."""
     from .checkpoint import ship as ship_checkpoint
 
-    return ship_checkpoint(path, command=command, evaluate=lambda c: {"test": evaluate(loaded_from(c), corpus)})
+    measure = measure or (lambda model: evaluate(model, corpus))
+    return ship_checkpoint(path, command=command, evaluate=lambda c: {"test": measure(loaded_from(c))})

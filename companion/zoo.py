@@ -238,11 +238,12 @@ def train(
                           checkpoint_every=checkpoint_every)  # fmt: skip
 
 
-def ship(path: str | Path, corpus: Corpus, *, command: str) -> Path:
+def ship(path: str | Path, corpus: Corpus, *, command: str, excerpts: int = 100) -> Path:
     """Make the trained checkpoint at ``path`` a shipped one: no optimiser state, and a manifest beside
-    it with ``command``, :func:`evaluate` on ``corpus``'s test split and the sha256. Returns the
-    manifest's path."""
-    return protocol.ship(_loaded, path, corpus, command=command)
+    it with ``command``, :func:`evaluate` on ``corpus``'s test split (with the yardstick on
+    ``excerpts`` generated excerpts, 0 for none) and the sha256. Returns the manifest's path."""
+    return protocol.ship(_loaded, path, corpus, command=command,
+                         measure=lambda model: evaluate(model, corpus, split="test", excerpts=excerpts))  # fmt: skip
 
 
 def check_temperature(temperature: float) -> None:

@@ -107,13 +107,15 @@ def test_ship_turns_a_training_checkpoint_into_a_shipped_one(tmp_path, capsys):
 
     path = tmp_path / "musegan-hybrid-jazz.pt"
     zoo.train("musegan-hybrid", load_corpus("jazz"), steps=2, out=path)
-    assert main(["ship", str(path), "--corpus", "jazz", "--threads", "1"]) == 0
+    assert main(["ship", str(path), "--corpus", "jazz", "--threads", "1", "--excerpts", "12"]) == 0
     manifest = json.loads(path.with_suffix(".json").read_text())
     retrain = f"python -m companion train musegan-hybrid --corpus jazz --steps 2 --seed 0 --out {path}"
     assert manifest["command"] == retrain
     assert manifest["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert manifest["metrics"]["test"]["extras"]["table"]["QN (% notes >= 3 steps)"]["real"] == 100.0
     assert manifest["metrics"]["test"]["model"] == "musegan-hybrid" and "QN_mean" in manifest["metrics"]["test"]["real"]
+    yardstick = manifest["metrics"]["test"]["yardstick"]
+    assert yardstick["settings"]["excerpts"] == 12 and 0.0 <= yardstick["headline"]["floor"]["accuracy"] <= 1.0
     assert torch.load(path, weights_only=True)["optimizer"] is None
     capsys.readouterr()
     assert main(["ship", str(path), "--corpus", "jazz"]) == 2  # a shipped file cannot be shipped again
