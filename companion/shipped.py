@@ -1,0 +1,111 @@
+"""The yardstick of every shipped checkpoint (lesson 06, section "The shipped models"): what a student
+who runs the demo or a lesson actually hears, scored the same way as the returns curves but on the
+**test** split with 100 excerpts, beside what each checkpoint cost to train (from its manifest).
+
+    python -m companion.shipped --out results/shipped_yardstick.jsonl      # every shipped bach/jazz model
+
+One JSON line per checkpoint, appended at once; a rerun skips a checkpoint whose sha256 is already
+scored (so a retrained checkpoint is scored again and the old line stays, marked by its sha256).
+Every line: ``model``, ``corpus``, ``sha256``, the manifest's ``steps``, ``cpu_seconds`` (None for
+checkpoints trained before manifests recorded CPU time), ``wall_seconds`` and ``command``, and the
+yardstick's ``headline`` (every set's feature-classifier accuracy with its interval), ``roll``
+(the roll classifier's), ``frechet`` and ``overlap_mean`` of the generated set, and its ``nll``.
+
+Used by notebook 06.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+EXCERPTS = 100
+SPLIT = "test"
+
+
+def scored(results: Path) -> set[str]:
+    """sha256 of every checkpoint already in ``results``."""
+    if not results.exists():
+        return set()
+    return {json.loads(line)["sha256"] for line in results.read_text().splitlines() if line.strip()}
+
+
+def read(results: Path) -> dict[str, dict[str, Any]]:
+    """``model:corpus`` -> its latest line (the checkpoint shipped now, where it was rescored)."""
+    latest: dict[str, dict[str, Any]] = {}
+    for line in Path(results).read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            latest[f"{row['model']}:{row['corpus']}"] = row
+    return latest
+
+
+def score(spec: str, *, excerpts: int = EXCERPTS, seed: int = 0) -> dict[str, Any]:
+    """One shipped checkpoint (``model:corpus``) by the yardstick on the test split, on one thread."""
+    import torch
+
+    from . import zoo
+    from .data import load_corpus
+
+    torch.set_num_threads(1)
+    path = zoo.resolve(spec)
+    manifest = json.loads(path.with_suffix(".json").read_text())
+    model, corpus_name = spec.split(":")
+    result = zoo.evaluate(zoo.load(spec), load_corpus(corpus_name), split=SPLIT, seed=seed, excerpts=excerpts,
+                          extras=False, threads=1)  # fmt: skip
+    yardstick = result["yardstick"]
+    generated = yardstick["sets"]["generated"]
+    roll = {name: {"accuracy": s["classifier"]["roll"]["accuracy"], "ci": s["classifier"]["roll"]["ci"]}
+            for name, s in yardstick["sets"].items() if s["classifier"].get("roll")}  # fmt: skip
+    return {
+        "model": model,
+        "corpus": corpus_name,
+        "sha256": manifest["sha256"],
+        "steps": manifest.get("steps"),
+        "cpu_seconds": manifest.get("cpu_seconds"),
+        "wall_seconds": manifest.get("wall_seconds"),
+        "command": manifest.get("command"),
+        "split": SPLIT,
+        "excerpts": excerpts,
+        "headline": yardstick["headline"],
+        "roll": roll,
+        "frechet": generated.get("frechet"),
+        "overlap_mean": generated.get("overlap", {}).get("mean_oa"),
+        "nll": yardstick.get("nll"),
+        "cost": yardstick["cost"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from . import zoo
+
+    parser = argparse.ArgumentParser(prog="python -m companion.shipped", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="results file (JSON lines; appended, resumed)")
+    parser.add_argument("--corpora", nargs="+", default=["bach", "jazz"])
+    parser.add_argument("--models", nargs="+", default=None, help="only these models (default: every shipped one)")
+    parser.add_argument("--excerpts", type=int, default=EXCERPTS)
+    args = parser.parse_args(argv)
+    done = scored(args.out)
+    for spec, path in zoo.shipped_checkpoints().items():
+        model, corpus = spec.split(":")
+        if corpus not in args.corpora or (args.models and model not in args.models):
+            continue
+        manifest = json.loads(path.with_suffix(".json").read_text())
+        if manifest["sha256"] in done:
+            continue
+        row = score(spec, excerpts=args.excerpts)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with args.out.open("a") as handle:
+            handle.write(json.dumps(row, sort_keys=True) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        generated = row["headline"]["generated"]
+        print(f"{spec}: accuracy {generated['accuracy']} {generated['ci']}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
