@@ -12,6 +12,9 @@ one table of the fitted floors, both read from the results file, never typed in.
   saturated, too few rungs).
 * :func:`likelihood_against_quality` -- per corpus, the transformers' validation NLL beside their
   headline at the same rung: is the best-likelihood model also the closest to real music?
+* :func:`shipped_table`, :func:`shipped_verdict` -- the shipped checkpoints by the yardstick on the test
+  split (:mod:`companion.shipped`), and the computed sentence on the best of them against issue 16's
+  goal (:data:`GOAL_ACCURACY`), which names no single best where intervals overlap.
 
 Used by notebook 06_diminishing_returns.
 """
@@ -322,3 +325,59 @@ def conclusions(results: Path) -> list[str]:
                      f"{_num(f['mean'][j0])} -> {_num(f['mean'][j1])}: the better likelihood left it {closer} real "
                      "music by that distance (ranges over seeds compared).")  # fmt: skip
     return lines
+
+
+GOAL_ACCURACY = 0.75
+"""Issue 16's goal for the best shipped architecture on bach: a feature-classifier accuracy of at most this."""
+
+
+def _frechet(row: dict) -> str:
+    value = (row.get("frechet") or {}).get("value")
+    return "-" if value is None else _num(value)
+
+
+def shipped_table(results: Path, corpus: str) -> tuple[list[str], list[list[Any]]]:
+    """``(header, rows)``: every shipped checkpoint of ``corpus`` by the yardstick on the test split
+    (:mod:`companion.shipped`), best headline first, beside what its training cost (CPU minutes where
+    its manifest records them, else its steps and wall minutes) and the noise floor of the same run."""
+    from .shipped import read as read_shipped
+
+    rows = sorted((r for r in read_shipped(results).values() if r["corpus"] == corpus),
+                  key=lambda r: r["headline"]["generated"]["accuracy"])  # fmt: skip
+    header = ["model", "steps", "training", "feature classifier [95 % CI]", "roll classifier [95 % CI]",
+              "noise floor [95 % CI]", "Fréchet"]  # fmt: skip
+    table = []
+    for r in rows:
+        cost = (f"{r['cpu_seconds'] / 60:.1f} CPU min" if r.get("cpu_seconds")
+                else f"{(r.get('wall_seconds') or 0) / 60:.1f} wall min (CPU not recorded)")  # fmt: skip
+        generated, floor = r["headline"]["generated"], r["headline"]["floor"]
+        roll = r.get("roll", {}).get("generated", {})
+        table.append([r["model"], r["steps"], cost, f"{generated['accuracy']:.2f} {_ci(generated['ci'])}",
+                      f"{roll['accuracy']:.2f} {_ci(roll['ci'])}" if roll else "-",
+                      f"{floor['accuracy']:.2f} {_ci(floor['ci'])}", _frechet(r)])  # fmt: skip
+    return header, table
+
+
+def shipped_verdict(results: Path, corpus: str = "bach", goal: float = GOAL_ACCURACY) -> str:
+    """One computed sentence: the shipped model with the lowest headline on ``corpus``, its interval,
+    whether that interval overlaps the next model's (then no single "best" is named), and whether it
+    meets ``goal``."""
+    from .shipped import read as read_shipped
+
+    rows = sorted((r for r in read_shipped(results).values() if r["corpus"] == corpus),
+                  key=lambda r: r["headline"]["generated"]["accuracy"])  # fmt: skip
+    if not rows:
+        return f"no shipped checkpoint of {corpus} has been scored"
+    best = rows[0]["headline"]["generated"]
+    line = (f"{corpus}: lowest classifier accuracy among the shipped models: {rows[0]['model']}, "
+            f"{best['accuracy']:.2f} {_ci(best['ci'])}")  # fmt: skip
+    tied = [r["model"] for r in rows[1:] if _overlaps(best["ci"], r["headline"]["generated"]["ci"])]
+    if tied:
+        line += f"; its interval overlaps {', '.join(tied)}'s, so no single best is named"
+    if best["ci"][1] <= goal:
+        line += f"; the goal (at most {goal:g}) is met by the whole interval"
+    elif best["accuracy"] <= goal:
+        line += f"; its mean meets the goal (at most {goal:g}) but its interval reaches above it"
+    else:
+        line += f"; the goal (at most {goal:g}) is missed by {best['accuracy'] - goal:.2f}"
+    return line
