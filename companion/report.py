@@ -165,7 +165,12 @@ def comparison_tables(results: dict):
 
 
 def closest_to_real(results: dict, metric: str) -> tuple[str, float] | None:
-    """The model whose ``metric`` is closest to the real data's, and that gap (None if undefined)."""
+    """The model whose ``metric`` is closest to the real data's, and that gap (None if undefined).
+
+    A point estimate: the stored comparisons are one run of 16 pieces per model with no interval, so
+    "closest" here does not say the runner-up is farther beyond noise. A lesson that names the
+    closest model from it must say so (issue 14); the yardstick's intervals
+    (:mod:`companion.yardstick`, lesson 06) are the comparison that can."""
     candidates = [(gap[metric], model) for model, gap in gaps_to_real(results).items() if gap[metric] is not None]
     if not candidates:
         return None
