@@ -22,6 +22,7 @@ METRICS = {  # anchor on the definitions page -> how the lessons' prose names th
     "register-adherence": r"register adherence",
     "voice-crossing-rate": r"voice-crossing rate",
     "chord-in-key-rate": r"chord-in-key rate",
+    "walking-bass-rate": r"walking-bass rate",
     "bar-change": r"bar-to-bar harmonic change|from bar to bar",
     "copy-rate": r"copy rate",
     "diversity": r"\bdiversity\b",
