@@ -13,7 +13,7 @@ contract (:class:`companion.codecs.tokens.TokenCodec`):
 
 Sequences longer than the training context are scored with sliding windows no longer than it
 (:meth:`companion.models.gpt.GPT.window_nll`): sinusoidal positions do not extrapolate, and a model
-scored on longer windows than it was trained on looks much worse than it is (GUIDE.md).
+scored on longer windows than it was trained on looks much worse than it is (lesson 04, section 2).
 
 Used by notebooks 04_gpt_chords, 05_event_tokens and 06_diminishing_returns, and by
 :mod:`companion.pipelines.gpt`'s ``evaluate``.

@@ -165,7 +165,12 @@ def comparison_tables(results: dict):
 
 
 def closest_to_real(results: dict, metric: str) -> tuple[str, float] | None:
-    """The model whose ``metric`` is closest to the real data's, and that gap (None if undefined)."""
+    """The model whose ``metric`` is closest to the real data's, and that gap (None if undefined).
+
+    A point estimate: the stored comparisons are one run of 16 pieces per model with no interval, so
+    "closest" here does not say the runner-up is farther beyond noise. A lesson that names the
+    closest model from it must say so (issue 14); the yardstick's intervals
+    (:mod:`companion.yardstick`, lesson 06) are the comparison that can."""
     candidates = [(gap[metric], model) for model, gap in gaps_to_real(results).items() if gap[metric] is not None]
     if not candidates:
         return None
@@ -235,3 +240,38 @@ def _musegan_series(data: dict) -> list[dict]:
         }
         for key, (label, factor) in MUSEGAN_GAPS.items()
     ]
+
+
+YARDSTICK_SETS = ("generated", "floor", "random", "shuffled", "copy")
+"""The sets of a yardstick result in the order a lesson shows them: the model, the noise floor (real
+against real) and the three baselines."""
+
+
+def yardstick_rows(yardstick: dict) -> tuple[list[str], list[list[str]]]:
+    """A lesson's yardstick table (header, rows) from ``evaluate(..., excerpts=N)["yardstick"]``: per set
+    (:data:`YARDSTICK_SETS`, those present), the headline (feature-classifier accuracy, 0.5 =
+    indistinguishable) with its 95 % interval, the Fréchet distance on the standardised features with
+    its interval, the mean overlapping area and the copy rate. Missing figures print as ``-``.
+
+    A lesson shows it beside its own metrics (issue 14, point 5); read the model's row against the
+    ``floor`` row: an interval that overlaps the floor's is not shown to differ from real music."""
+
+    def num(value, digits=2):
+        return "-" if value is None else f"{value:.{digits}f}"
+
+    def ci(interval, digits=2):
+        return "-" if not interval else f"[{interval[0]:.{digits}f}, {interval[1]:.{digits}f}]"
+
+    header = ["set", "classifier accuracy", "95 % interval", "Fréchet distance", "its interval", "mean overlap",
+              "copy rate"]
+    rows = []
+    for name in YARDSTICK_SETS:
+        result = yardstick.get("sets", {}).get(name)
+        if result is None:
+            continue
+        head = yardstick.get("headline", {}).get(name, {})
+        frechet = result.get("frechet") or {}
+        overlap = result.get("overlap") or {}
+        rows.append([name, num(head.get("accuracy")), ci(head.get("ci")), num(frechet.get("value")),
+                     ci(frechet.get("ci")), num(overlap.get("mean_oa")), num(result.get("copy_rate"))])
+    return header, rows

@@ -138,7 +138,7 @@ def test_registry():
 
 
 def test_jsb_standard_split_unseen_share(jsb_path):
-    """GUIDE.md's facts: 2,420 distinct sets in train; 10.0 % of the 4,725 test frames unseen."""
+    """The standard split's facts: 2,420 distinct sets in train; 10.0 % of the 4,725 test frames unseen."""
     corpus = load_corpus("jsb", path=jsb_path)
     codec = ChordCodec()
     codec.fit_frames(corpus.frames["train"])

@@ -22,6 +22,8 @@ METRICS = {  # anchor on the definitions page -> how the lessons' prose names th
     "register-adherence": r"register adherence",
     "voice-crossing-rate": r"voice-crossing rate",
     "chord-in-key-rate": r"chord-in-key rate",
+    "walking-bass-rate": r"walking-bass rate",
+    "bar-change": r"bar-to-bar harmonic change|from bar to bar",
     "copy-rate": r"copy rate",
     "diversity": r"\bdiversity\b",
     "nll-token": r"nats per token",
@@ -30,11 +32,20 @@ METRICS = {  # anchor on the definitions page -> how the lessons' prose names th
     "lag-profile": r"lag profile|self-similarity",
     "recurrence-rate": r"recurrence rate",
     "peak-contrast": r"peak contrast",
+    "blur": r"\bblur\b",
+    "attack-minus-release": r"attack minus release",
+    "step-down-minus-up": r"step down minus up",
     "overlap-area": r"overlap(?:ping)? area",
     "two-sample": r"two-sample",
     "frechet": r"Fr[ée]chet",
     "share-fooled": r"share fooled",
 }
+
+
+DEFINED_ONLY = ("returns-rule", "fitted-floor")
+"""Defined on the page (equation and intuition checked) but not yet required to be linked at first use:
+lessons 05 and 06 name them without a link until their next full run (then move them into METRICS:
+``"returns-rule": r"course's rule"``, ``"fitted-floor": r"fitted floor"``)."""
 
 
 def named(pattern: str, text: str) -> re.Match | None:
@@ -57,7 +68,7 @@ def sections(page: list[str]) -> dict[str, str]:
 
 def test_every_metric_has_an_equation_an_intuition_and_its_function():
     defined = sections(markdown(NOTEBOOKS / "definitions.ipynb"))
-    for anchor in METRICS:
+    for anchor in (*METRICS, *DEFINED_ONLY):
         assert anchor in defined, f"no definition of {anchor}"
         if anchor not in ("lag-profile", "recurrence-rate", "peak-contrast"):  # one module, named once above
             assert "$$" in defined[anchor] or "$" in defined[anchor], f"{anchor} has no equation"

@@ -70,3 +70,17 @@ def test_student_versions_change_nothing_outside_the_exercises(lesson):
     for before, after in zip(lesson["cells"], student["cells"]):
         if not grading(before):
             assert "".join(before["source"]) == after["source"]
+
+
+def test_every_lesson_has_an_open_sweep_exercise_graded_against_the_package(lesson):
+    """Issue 17, point 3: at least one open exercise per lesson 01-06 in which the student varies one
+    thing, plots the result and states whether the return diminishes; its test checks the student's
+    numbers against the package's and the claim (``diminishes``) against the course's rule."""
+    cells = {grading(c).get("grade_id"): "".join(c["source"]) for c in lesson["cells"] if grading(c)}
+    opens = [gid for gid in cells if gid.endswith("-open")]
+    assert opens, "no open exercise (grade_id ending in -open)"
+    for gid in opens:
+        solution, test = cells[gid], cells.get(f"{gid}-test", "")
+        assert "plt." in solution or "ax." in solution, f"{gid}: the sweep is not plotted"
+        assert "diminishes" in solution, f"{gid}: no claim about the return"
+        assert "exercises." in test and "diminishes ==" in test, f"{gid}: the claim is not graded against the package"

@@ -479,3 +479,11 @@ def test_chord_in_key_rate_is_one_for_diatonic_chords_and_falls_with_chromatic_o
     assert M.chord_in_key_rate(chords((60, 4), (65, 4), (67, 4), (60, 4))) == 1.0  # I IV V I
     assert M.chord_in_key_rate(chords((60, 4), (61, 4), (67, 4), (60, 4))) < 1.0  # a Db major in C
     assert math.isnan(M.chord_in_key_rate(Song([Track("piano")])))
+
+
+def test_walking_bass_rate_counts_the_beats_on_which_the_bass_starts_a_note():
+    bass = Track("bass", notes=[Note(0, 36, 480), Note(480, 38, 480), Note(1440, 41, 480)])
+    assert M.walking_bass_rate(Song([bass])) == 0.75  # beats 1, 2 and 4 of one 4/4 bar
+    stutter = Track("bass", notes=[Note(0, 36, 120), Note(120, 36, 120), Note(240, 36, 120)])
+    assert M.walking_bass_rate(Song([stutter])) == 0.25  # three notes, one beat
+    assert math.isnan(M.walking_bass_rate(Song([Track("melody", notes=[Note(0, 72, 480)])])))

@@ -69,3 +69,19 @@ def test_header_lines_break_between_fields_only(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) > 1 and all(len(line) <= 70 for line in lines[:-1])
     assert lines[0] == "python -m companion.experiments.x --corpus jazz | 2026-11-25"
+
+
+def test_yardstick_rows_put_the_model_beside_the_floor_and_the_baselines():
+    from companion.report import yardstick_rows
+
+    yardstick = {
+        "headline": {"metric": "accuracy", "generated": {"accuracy": 0.97, "ci": [0.93, 1.0]},
+                     "floor": {"accuracy": 0.5, "ci": [0.4, 0.6]}},
+        "sets": {"floor": {"frechet": {"value": 1.5, "ci": [1.0, 2.0]}, "overlap": {"mean_oa": 0.9}, "copy_rate": 0.0},
+                 "generated": {"frechet": {"value": 12.25, "ci": None}, "overlap": {"mean_oa": 0.41}}},
+    }
+    header, rows = yardstick_rows(yardstick)
+    assert header[:3] == ["set", "classifier accuracy", "95 % interval"]
+    assert [r[0] for r in rows] == ["generated", "floor"]  # the model first, absent baselines left out
+    assert rows[0] == ["generated", "0.97", "[0.93, 1.00]", "12.25", "-", "0.41", "-"]
+    assert rows[1] == ["floor", "0.50", "[0.40, 0.60]", "1.50", "[1.00, 2.00]", "0.90", "0.00"]

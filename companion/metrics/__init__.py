@@ -100,6 +100,7 @@ from .harmonic import (  # noqa: F401
     recognise_chords,
     register_adherence,
     voice_crossing_rate,
+    walking_bass_rate,
 )
 from .musegan import (  # noqa: F401
     QN_MIN_STEPS,
@@ -132,4 +133,5 @@ __all__ = [
     "tonal_distance",
     "used_pitch_classes",
     "voice_crossing_rate",
+    "walking_bass_rate",
 ]

@@ -113,6 +113,36 @@ def voice_crossing_rate(songs: Song | Iterable[Song], voices: Sequence[str] = SA
     return _ratio(crossed, scored)
 
 
+def walking_bass_rate(songs: Song | Iterable[Song], track: str = "bass") -> float:
+    """Walking-bass rate: the share of beats on which the bass starts a note (jazz).
+
+    Definition: over the beats of every whole bar of a song (``num_bars * ticks_per_bar / resolution``
+    beats, a constant metre assumed), the share of beats ``k`` in which at least one note of the track
+    named ``track`` starts (``k * resolution <= start < (k + 1) * resolution``). Pooled over songs; a
+    song without that track is left out. A walking bass plays every beat, so real walking lines score
+    near 1; a bass that leaps and leaves beats empty scores lower. Read it beside the real data's value.
+
+    Returns:
+        Share 0..1; NaN when no song has the track.
+
+    Example:
+        >>> from companion import Note, Song, Track
+        >>> bass = Track("bass", notes=[Note(0, 36, 480), Note(480, 38, 480), Note(1440, 41, 480)])
+        >>> walking_bass_rate(Song([bass]))  # beats 1, 2 and 4 of a 4/4 bar
+        0.75
+    """
+    walked = beats = 0
+    for song in _songs(songs):
+        parts = [t for t in song.tracks if t.name == track and not t.is_drum]
+        if not parts:
+            continue
+        total = song.num_bars * song.ticks_per_bar // song.resolution
+        started = {n.start // song.resolution for t in parts for n in t.notes}
+        walked += sum(1 for k in started if 0 <= k < total)
+        beats += total
+    return _ratio(walked, beats)
+
+
 KEY_PROFILES = {
     "major": np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]),
     "minor": np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17]),

@@ -11,7 +11,7 @@ The network knows only tensors; the codecs of :mod:`companion.codecs` give token
 
 * :meth:`GPT.forward` -- logits for every position of a (batch, time) tensor of token ids.
 * :meth:`GPT.window_nll` -- per-token NLL of one long sequence with sliding windows no longer than
-  the training context (sinusoidal positions do not extrapolate: see GUIDE.md's measured fact).
+  the training context (sinusoidal positions do not extrapolate; lesson 04, section 2).
 * :meth:`GPT.generate` -- sampling with temperature, top-k, top-p, banned tokens and a seeded
   ``torch.Generator``; a key/value cache makes each new token cost one position, and when the
   cache reaches ``max_len`` it restarts from the last ``max_len // 2`` tokens.

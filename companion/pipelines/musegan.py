@@ -64,7 +64,7 @@ PAPER_TABLE1: dict[str, Any] = {
     },
     "QN_min_steps": 3,
 }
-"""The paper's Table-1 figures the course quotes (GUIDE.md); per-track means are computed from them."""
+"""The paper's Table-1 figures the course quotes (Dong et al. 2018, Table 1); per-track means are computed from them."""
 
 RULES = {"hysteresis": "on above {on}, held while above {hold}", "hard": "on above 0.5",
          "bernoulli": "each cell drawn with its probability"}  # fmt: skip
