@@ -9,6 +9,10 @@ of :data:`LADDER_MINUTES` CPU minutes of the training process; the next rung res
 checkpoint, so a rung's model is the same as a run stopped there. Seeds 0-2 climb to
 :data:`MULTI_SEED_MINUTES`, seed 0 to the top rung.
 
+A run that early stopping on the validation NLL ends below a rung (the transformers' recipes stop
+after a number of evaluations without a better NLL, and keep the best weights) is not scored again
+at the rungs above: one ``"stopped"`` line records its CPU seconds, steps and best step instead.
+
 Every finished point (one rung of one run) is appended at once to the results file as one JSON line,
 and a restarted sweep skips what is there and resumes each run from its checkpoint (kept under
 ``runs/returns/``, not committed; a run whose checkpoint is gone restarts from step 0, and its
@@ -187,19 +191,50 @@ def score_point(point: Point, checkpoint_path: Path, excerpts: int) -> dict:
     }
 
 
+def stopped_before(checkpoint_path: Path, minutes: float) -> dict | None:
+    """Where a run's checkpoint says early stopping (on the validation NLL) ended it before ``minutes``
+    CPU minutes: its CPU seconds, steps and best step; None where it did not (or there is no checkpoint)."""
+    if not checkpoint_path.exists():
+        return None
+    from .checkpoint import load_checkpoint
+
+    info = load_checkpoint(checkpoint_path)["train"]
+    if not info.get("stopped_early") or float(info.get("cpu_seconds") or 0) >= minutes * 60:
+        return None
+    return {"train_cpu_seconds": info.get("cpu_seconds"), "steps": info.get("steps"), "best_step": info.get("best_step"),
+            "above_minutes": minutes}  # fmt: skip
+
+
+def stopped_rows(results: Path) -> list[dict]:
+    """The ``"stopped"`` rows: runs that early stopping ended, with the first rung they did not reach."""
+    if not Path(results).exists():
+        return []
+    rows = [json.loads(line) for line in Path(results).read_text().splitlines() if line.strip()]
+    return [r for r in rows if r.get("kind") == "stopped"]
+
+
 def run(results: Path, points: list[Point], *, runs_dir: Path, excerpts: int, corpora: Iterable[str]) -> Iterator[dict]:
     """Run every point not yet in ``results`` (floors first), appending each row as it finishes."""
     present = finished(results)
-    floors = {json.loads(x)["corpus"] for x in results.read_text().splitlines() if '"floor"' in x} if results.exists() else set()  # noqa: E501
+    floors = {json.loads(x)["corpus"] for x in results.read_text().splitlines() if '"kind": "floor"' in x} if results.exists() else set()  # noqa: E501
     for corpus in corpora:
         if corpus not in floors:
             row = floor_row(corpus, excerpts)
             _append(results, row)
             yield row
+    stops = {(r["model"], r["corpus"], r["seed"]) for r in stopped_rows(results)}
     for point in points:
         if point.key in present:
             continue
         path = runs_dir / f"{point.model}-{point.corpus}-seed{point.seed}.pt"
+        stop = stopped_before(path, point.minutes)
+        if stop is not None:  # early stopping ended the run below this rung: every higher rung is that model
+            if (point.model, point.corpus, point.seed) not in stops:
+                row = {"kind": "stopped", "model": point.model, "corpus": point.corpus, "seed": point.seed, **stop}
+                _append(results, row)
+                stops.add((point.model, point.corpus, point.seed))
+                yield row
+            continue
         row = score_point(point, path, excerpts)
         shutil.copyfile(path, runs_dir / f"{path.stem}-{point.minutes:g}min.pt")
         _append(results, row)
@@ -231,6 +266,10 @@ def main(argv: list[str] | None = None) -> int:
     args.runs.mkdir(parents=True, exist_ok=True)
     for row in run(args.out, points, runs_dir=args.runs, excerpts=excerpts, corpora=args.corpora):
         what = row.get("model", "floor")
+        if row["kind"] == "stopped":
+            print(f"{what} {row['corpus']} seed {row['seed']}: stopped early at {row['train_cpu_seconds'] / 60:.1f} CPU min "
+                  f"(best step {row['best_step']}), below the {row['above_minutes']:g} rung", flush=True)  # fmt: skip
+            continue
         acc = row["headline"]["accuracy"] if row["kind"] == "point" else row["headline"]["floor"]["accuracy"]
         print(f"{what} {row['corpus']} seed {row.get('seed', '-')} {row.get('minutes', '-')} min: "
               f"accuracy {acc}", flush=True)  # fmt: skip
@@ -249,7 +288,7 @@ def read(results: Path) -> tuple[list[dict], dict[str, dict]]:
         row = json.loads(line)
         if row["kind"] == "point":
             points.append(row)
-        else:
+        elif row["kind"] == "floor":
             floors[row["corpus"]] = row
     return points, floors
 

@@ -257,10 +257,14 @@ def conclusions(results: Path) -> list[str]:
     a budget); for the models with a likelihood, whether NLL still falls between the last two rungs.
     Then one line per corpus on likelihood beside quality: along each model's own curve, did the
     lower NLL come with a lower Fréchet distance (NLLs of two codecs are not compared). Works for
-    whatever models, corpora and rungs the file holds."""
+    whatever models, corpora and rungs the file holds; a run that early stopping ended below a rung
+    (a ``"stopped"`` row) gets one line saying so."""
     accuracy, frechet, nll = series(results, "accuracy"), series(results, "frechet"), series(results, "nll")
     fits, nll_fits = curves(results, "accuracy"), curves(results, "nll")
     _, floors = read(results)
+    stops: dict[str, list[dict]] = {}
+    for row in returns.stopped_rows(results):
+        stops.setdefault(f"{row['model']}:{row['corpus']}", []).append(row)
     lines, apart, total = [], 0, 0
     for key in sorted(accuracy):
         model, corpus = key.split(":")
@@ -297,6 +301,11 @@ def conclusions(results: Path) -> list[str]:
         nll_line = _nll_line(key, nll, nll_fits.get(key, {"fit": {}, "flattening": {}}))
         if nll_line:
             lines.append(nll_line)
+        for stop in stops.get(key, []):
+            lines.append(f"{key}: early stopping ended seed {stop['seed']}'s run at {stop['train_cpu_seconds'] / 60:.1f} "
+                         f"CPU min (its validation NLL last improved at step {stop['best_step']}; the best weights are "
+                         f"kept), below the {stop['above_minutes']:g} CPU min rung: more compute stopped paying for "
+                         "this recipe on this training set (the limit is the data or the recipe's regularisation, not the budget).")  # fmt: skip
     points, _ = read(results)
     if total:
         near = sum(_overlaps(p["headline"].get("ci"), (floors.get(p["corpus"], {}).get("headline", {}).get("floor")

@@ -72,3 +72,20 @@ def test_curves_summarise_a_results_file_per_model_and_corpus(tmp_path):
     assert curve["fit"]["y_inf"] == pytest.approx(0.805, abs=0.03)
     assert curve["flattening"]["resolution"] == pytest.approx(0.1)
     assert json.dumps(summary)
+
+
+def test_a_run_that_stopped_early_is_not_scored_again_above_its_stop(tmp_path, monkeypatch):
+    import companion.checkpoint
+
+    from companion import returns
+
+    path = tmp_path / "gpt-events-bach-seed0.pt"
+    path.write_bytes(b"stands for a checkpoint")
+    info = {"stopped_early": True, "cpu_seconds": 1730.7, "steps": 4800, "best_step": 4300}
+    monkeypatch.setattr(companion.checkpoint, "load_checkpoint", lambda p: {"train": info})
+    assert returns.stopped_before(path, 16) is None  # it ran past 16 CPU minutes
+    assert returns.stopped_before(path, 64) == {"train_cpu_seconds": 1730.7, "steps": 4800, "best_step": 4300,
+                                                "above_minutes": 64}  # fmt: skip
+    info["stopped_early"] = False
+    assert returns.stopped_before(path, 64) is None
+    assert returns.stopped_before(tmp_path / "missing.pt", 64) is None
