@@ -201,8 +201,8 @@ def stopped_before(checkpoint_path: Path, minutes: float) -> dict | None:
     info = load_checkpoint(checkpoint_path)["train"]
     if not info.get("stopped_early") or float(info.get("cpu_seconds") or 0) >= minutes * 60:
         return None
-    return {"train_cpu_seconds": info.get("cpu_seconds"), "steps": info.get("steps"), "best_step": info.get("best_step"),
-            "above_minutes": minutes}  # fmt: skip
+    return {"train_cpu_seconds": info.get("cpu_seconds"), "steps": info.get("steps"),
+            "best_step": info.get("best_step"), "above_minutes": minutes}  # fmt: skip
 
 
 def stopped_rows(results: Path) -> list[dict]:
@@ -267,8 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     for row in run(args.out, points, runs_dir=args.runs, excerpts=excerpts, corpora=args.corpora):
         what = row.get("model", "floor")
         if row["kind"] == "stopped":
-            print(f"{what} {row['corpus']} seed {row['seed']}: stopped early at {row['train_cpu_seconds'] / 60:.1f} CPU min "
-                  f"(best step {row['best_step']}), below the {row['above_minutes']:g} rung", flush=True)  # fmt: skip
+            print(f"{what} {row['corpus']} seed {row['seed']}: stopped early at "
+                  f"{row['train_cpu_seconds'] / 60:.1f} CPU min (best step {row['best_step']}), below the "
+                  f"{row['above_minutes']:g} rung", flush=True)  # fmt: skip
             continue
         acc = row["headline"]["accuracy"] if row["kind"] == "point" else row["headline"]["floor"]["accuracy"]
         print(f"{what} {row['corpus']} seed {row.get('seed', '-')} {row.get('minutes', '-')} min: "

@@ -302,10 +302,11 @@ def conclusions(results: Path) -> list[str]:
         if nll_line:
             lines.append(nll_line)
         for stop in stops.get(key, []):
-            lines.append(f"{key}: early stopping ended seed {stop['seed']}'s run at {stop['train_cpu_seconds'] / 60:.1f} "
-                         f"CPU min (its validation NLL last improved at step {stop['best_step']}; the best weights are "
-                         f"kept), below the {stop['above_minutes']:g} CPU min rung: more compute stopped paying for "
-                         "this recipe on this training set (the limit is the data or the recipe's regularisation, not the budget).")  # fmt: skip
+            lines.append(f"{key}: early stopping ended seed {stop['seed']}'s run at "
+                         f"{stop['train_cpu_seconds'] / 60:.1f} CPU min (its validation NLL last improved at step "
+                         f"{stop['best_step']}; the best weights are kept), below the {stop['above_minutes']:g} CPU "
+                         "min rung: more compute stopped paying for this recipe on this training set (the limit is "
+                         "the data or the recipe's regularisation, not the budget).")  # fmt: skip
     points, _ = read(results)
     if total:
         near = sum(_overlaps(p["headline"].get("ci"), (floors.get(p["corpus"], {}).get("headline", {}).get("floor")

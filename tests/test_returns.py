@@ -76,7 +76,6 @@ def test_curves_summarise_a_results_file_per_model_and_corpus(tmp_path):
 
 def test_a_run_that_stopped_early_is_not_scored_again_above_its_stop(tmp_path, monkeypatch):
     import companion.checkpoint
-
     from companion import returns
 
     path = tmp_path / "gpt-events-bach-seed0.pt"
