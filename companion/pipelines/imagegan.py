@@ -187,6 +187,16 @@ class ImageGANFamily(Family):
         }
 
 
+    # lesson 03's own hooks, reached through a Loaded (``loaded.family``) by its measurements
+    def images(self, loaded: Loaded, count: int, *, seed: int = 0, temperature: float = 1.0) -> np.ndarray:
+        """``count`` generated images, not thresholded (:func:`generate_images`)."""
+        return generate_images(loaded, count, seed=seed, temperature=temperature)
+
+    def critic_scores(self, loaded: Loaded, images: np.ndarray) -> np.ndarray:
+        """The critic's score of each image (:func:`critic_scores`)."""
+        return critic_scores(loaded, images)
+
+
 FAMILY = ImageGANFamily()
 
 

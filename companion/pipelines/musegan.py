@@ -152,6 +152,21 @@ class MuseGANFamily(Family):
     def extras(self, loaded: Loaded, corpus: Corpus, split: str, seed: int) -> dict[str, Any]:
         return diagnostics(loaded, corpus, split=split, seed=seed)
 
+    # lesson 02's own hooks, reached through a Loaded (``loaded.family``) by its measurements
+    def phrases(self, loaded: Loaded, count: int, *, seed: int = 0, temperature: float = 1.0,
+                sampling: str | None = None) -> list[Song]:  # fmt: skip
+        """``count`` independent 4-bar phrases read with ``sampling`` (:func:`generate_phrases`)."""
+        return generate_phrases(loaded, count, seed=seed, temperature=temperature, sampling=sampling)
+
+    def diagnostics(self, loaded: Loaded, corpus: Corpus, *, split: str = "test", seed: int = 0,
+                    bars: int = DIAGNOSTIC_BARS, sampling: str | None = None) -> dict[str, Any]:  # fmt: skip
+        """Lesson 02's figures on ``bars`` generated bars (:func:`diagnostics`; :meth:`extras` at 2,000)."""
+        return diagnostics(loaded, corpus, split=split, seed=seed, bars=bars, sampling=sampling)
+
+    def real_phrases(self, songs: list[Song]) -> list[Song]:
+        """Real songs cut into the phrases the models generate (:func:`real_phrases`)."""
+        return real_phrases(songs)
+
 
 FAMILY = MuseGANFamily()
 
