@@ -26,7 +26,9 @@ lesson's measured limits. **Lesson 02's diagnostics** (:func:`diagnostics`, the 
 paper's Table 1, QN under the plain threshold against the rule, and notes per bar.
 
 Used by notebooks 02_musegan and 06_diminishing_returns (through :mod:`companion.zoo`), the CLI and the
-measurements ``lesson02_musegan.binarize`` and ``lesson02_musegan.datasize``.
+measurements ``lesson02_musegan.binarize`` and ``lesson02_musegan.datasize`` (through :mod:`companion.zoo`
+and the hooks :meth:`MuseGANFamily.phrases`, :meth:`MuseGANFamily.diagnostics` and
+:meth:`MuseGANFamily.real_phrases`).
 """
 
 from __future__ import annotations
