@@ -32,7 +32,7 @@ import numpy as np
 from .errors import CompanionError, DataError
 from .files import write_atomically
 from .song import Note, Song, Tempo, TimeSignature, Track
-from .theory import BACH_REGISTERS, JAZZ_REGISTERS, JSB_LOWEST_PITCH, RESOLUTION
+from .theory import BACH_REGISTERS, JAZZ_REGISTERS, JSB_LOWEST_PITCH, RESOLUTION  # noqa: F401 (JSB_LOWEST_PITCH re-exported)
 
 SPLITS = ("train", "valid", "test")
 BENCHMARK_CORPORA = ("jsb", "nottingham", "musedata", "pianomidi")
@@ -308,20 +308,11 @@ def frames_to_song(
 ) -> Song:
     """Binary frames (time, 88 keys from A0; one frame a beat) as a one-track Song named ``track``
     (name, General MIDI program); a pitch held over consecutive frames becomes one note (the frames
-    cannot tell held from repeated)."""
-    from .codecs import pianoroll
+    cannot tell held from repeated). The conversion is the codec's, done once:
+    :func:`companion.codecs.events.frames.frames_to_song`."""
+    from .codecs.events.frames import frames_to_song as convert
 
-    roll = pianoroll.Roll(
-        active=np.asarray(frames, dtype=bool)[None],
-        onsets=None,
-        velocities=None,
-        steps_per_beat=1,
-        lowest_pitch=JSB_LOWEST_PITCH,
-        tracks=[Track(track[0], int(track[1]), False)],
-        tempos=[Tempo(0, bpm)],
-        time_signatures=[TimeSignature(0, 4, 4)],
-    )
-    return pianoroll.decode(roll, resolution=resolution, title=title)
+    return convert(frames, [(track[0], int(track[1]), False)], bpm, title=title, resolution=resolution)
 
 
 # ------------------------------------------------------------------- jazz

@@ -18,8 +18,8 @@ device, step / wall / CPU-second budgets, the checkpoint dict and its atomic sav
 and thread handling for every family) and :func:`ship`. :mod:`companion.zoo` pairs a model name with
 its family; nothing else does.
 
-Used through :mod:`companion.zoo` by the CLI, the demo, the widgets, :mod:`companion.returns` and
-notebooks 02-06.
+Used through :mod:`companion.zoo` by the CLI, the demo, the widgets, :mod:`companion.returns`, the lesson
+measurements (:mod:`companion.measurements`) and notebooks 02-06.
 """
 
 from __future__ import annotations

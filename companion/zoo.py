@@ -8,6 +8,7 @@ holds what is its own -- network, codec, sampler -- and :mod:`companion.family` 
     train(name, corpus, *, steps, max_cpu_seconds, seed, threads, resume, out, device) -> checkpoint dict
     load(spec, *, device) -> Loaded            # a path or "model:corpus"; the network built once
     generate(loaded, *, bars, seed, temperature) -> Song
+    sample(loaded, count, *, bars, seed, temperature) -> list of Song
     evaluate(loaded, corpus, *, split, seed, excerpts) -> dict of plain numbers (one path for all)
     ship(path, corpus, *, command) -> manifest path
 
@@ -18,7 +19,7 @@ holds what is its own -- network, codec, sampler -- and :mod:`companion.family` 
 Shipped checkpoints live in ``companion/checkpoints/<model>-<corpus>.pt`` with a manifest
 ``<model>-<corpus>.json`` beside each; ``"gpt-chords:jsb"`` names one on the command line.
 
-Used by the CLI and notebooks 02-06.
+Used by the CLI, the lesson measurements (:mod:`companion.measurements`) and notebooks 02-06.
 """
 
 from __future__ import annotations
@@ -220,13 +221,15 @@ def train(
     command: str | None = None,
     show_progress: bool | None = None,
     device: str | None = "cpu",
+    recipe: str | Path | None = "auto",
 ) -> dict[str, Any]:
     """Train ``name`` on ``corpus`` through its family (:func:`companion.family.train`): for ``steps``
     (default: the recipe's), or until ``max_seconds`` of wall time or ``max_cpu_seconds`` of CPU time,
     on ``threads`` torch threads; returns the checkpoint dict. ``checkpoint_every`` saves to ``out``
     every this many steps (None: the family's interval). ``device`` says where it trains (recorded as
     ``train["device"]``; the checkpoint holds CPU tensors whatever it is, and ``max_cpu_seconds``
-    stays CPU time)."""
+    stays CPU time). ``recipe`` picks the recipe file (:meth:`companion.family.Family.recipe`; for the
+    GPTs ``None`` keeps ``recipes/<model>.json`` on the benchmarks, as the lesson-04/05 sweeps do)."""
     model = entry(name)
     if corpus.name not in model.corpora and corpus.name != "folder":
         raise ModelError(f"{name} trains on {', '.join(model.corpora)} (or a folder), not {corpus.name}")
@@ -235,7 +238,7 @@ def train(
     return protocol.train(family(name), name, corpus, steps=steps, max_seconds=max_seconds,
                           max_cpu_seconds=max_cpu_seconds, seed=seed, threads=threads, resume=resume, out=out,
                           device=device, overrides=overrides, command=command, show_progress=show_progress,
-                          checkpoint_every=checkpoint_every)  # fmt: skip
+                          checkpoint_every=checkpoint_every, recipe=recipe)  # fmt: skip
 
 
 def ship(path: str | Path, corpus: Corpus, *, command: str, excerpts: int = 100) -> Path:
@@ -267,6 +270,20 @@ def generate(
     """
     check_temperature(temperature)
     return protocol.generate(loaded(model, device), bars=bars, seed=seed, temperature=temperature)
+
+
+def sample(
+    model: Loaded | dict[str, Any], count: int, *, bars: int = 8, seed: int = 0, temperature: float = 1.0,
+    device: str | None = None,
+) -> list[Song]:
+    """``count`` songs of ``bars`` bars from a loaded model (or a checkpoint dict), seeded: what
+    :func:`evaluate` measures (:func:`companion.family.sample`; GPTs sample them in one batch).
+
+    Raises:
+        ModelError: ``temperature`` is not a finite number within :data:`TEMPERATURES`.
+    """
+    check_temperature(temperature)
+    return protocol.sample(loaded(model, device), count, bars=bars, seed=seed, temperature=temperature)
 
 
 def evaluate(

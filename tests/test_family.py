@@ -102,3 +102,16 @@ def test_two_families_given_the_same_songs_get_the_same_metrics():
     assert first["generated"] == second["generated"] and first["real"] == second["real"]
     assert set(first["generated"]) == set(second["generated"]) and first["generated"]["songs"] == 4
     assert first["generated"]["register_adherence_mean"] == 1.0  # the corpus's registers, for both
+
+
+# ---------------------------------------------------------------------- the lesson measurements' path
+def test_a_measurement_picks_its_recipe_file_and_samples_through_the_zoo(one_thread):
+    # the lesson-04/05 sweeps train on JSB with recipes/<model>.json (recipe=None), not the polyphonic recipe
+    jsb = load_corpus("jsb")
+    swept = zoo.train("gpt-chords", jsb, steps=1, seed=0, recipe=None, show_progress=False)
+    assert swept["train"]["recipe"]["file"] == "companion/recipes/gpt-chords.json"
+    assert family.recipe("gpt-chords", "jsb") != zoo.family("gpt-chords").recipe("gpt-chords", "jsb")
+    songs = zoo.sample(swept, 2, bars=2, seed=0)  # one batch, what zoo.evaluate measures
+    assert len(songs) == 2 and all(s.end_tick <= 2 * s.ticks_per_bar for s in songs)
+    with pytest.raises(zoo.ModelError, match="temperature"):
+        zoo.sample(swept, 1, temperature=0.0)

@@ -3,6 +3,8 @@
 * :mod:`.pianoroll` -- multi-track binary roll (lessons 01, 02, 04).
 * :mod:`.phrases` -- MuseGAN's 4-bar phrase rolls and their decoding rule, ``"phrase-roll"`` (lesson 02).
 * :mod:`.image` -- a MIDI clip drawn as a 96x64 RGB image, 0.05 s per pixel (lesson 03).
+  Beside it :mod:`.image_roundtrip` (what a picture holds), :mod:`.image_edits` (reverse, shift,
+  display) and :mod:`.image_codec` (the registry's ``"image"`` codec).
 * :mod:`.tokens` -- the token-codec interface of the language models and its registry (lessons 04-06).
 * :mod:`.chords` -- one token per frame, the set of sounding pitches: "GPT3-music" (lesson 04).
 * :mod:`.chord_vocab` -- the vocabulary explosion of those tokens, measured (lesson 04).

@@ -25,15 +25,22 @@ trip is exact *up to what a picture can hold*: :func:`flatten` is that reference
 without the codec, and ``decode(encode(song)) == flatten(song)`` for any song on the 0.05 s grid
 at the decoding tempo (tested on every 9.6 s window of every Bach chorale).
 
-The ``"image"`` codec of the registry, :class:`ImageCodec` (clips of songs, a Song of images, the
-plain data a checkpoint keeps), lives in :mod:`companion.codecs.image_codec` and is reached here as
-``image.ImageCodec``.
+This module is the picture's grid and its two directions: a Song to a step roll, a step roll to an
+image of a layout and back, and an image to a Song. The rest, by concept, lives beside it and is
+re-exported here under the names it always had (:data:`MOVED`):
 
-Used by notebook 03_image_gan and by :mod:`companion.pipelines.imagegan`.
+* :mod:`companion.codecs.image_roundtrip` -- what a picture holds: :func:`flatten`, :func:`roundtrip_report`;
+* :mod:`companion.codecs.image_edits` -- edits in time and display: :func:`reverse`, :func:`shift`,
+  :func:`to_picture`;
+* :mod:`companion.codecs.image_codec` -- the ``"image"`` codec of the registry, :class:`ImageCodec`
+  (clips of songs, a Song of images, the plain data a checkpoint keeps).
+
+Used by notebook 03_image_gan, :mod:`companion.pipelines.imagegan` and the lesson-03 measurements.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -329,118 +336,31 @@ def decode(
     )
 
 
-# ----------------------------------------------------------------------------- what a picture holds
-def flatten(song: Song, *, drums: bool = True) -> Song:
-    """What an image can hold of ``song``, computed in ticks without the codec: all tracks in one,
-    and notes of one pitch that overlap or touch merged into one (a picture cannot tell them apart).
-
-    The round-trip reference: for a song on the 0.05 s grid at one tempo ``bpm``,
-    ``decode(encode_steps(song), bpm=bpm, resolution=song.resolution).tracks[0].notes ==
-    flatten(song).tracks[0].notes``.
-    """
-    by_pitch: dict[int, list[tuple[int, int]]] = {}
-    for track in song.tracks:
-        if drums or not track.is_drum:
-            for n in track.notes:
-                if n.duration > 0:
-                    by_pitch.setdefault(n.pitch, []).append((n.start, n.end))
-    notes = []
-    for pitch, spans in by_pitch.items():
-        spans.sort()
-        start, end = spans[0]
-        for s, e in spans[1:]:
-            if s <= end:
-                end = max(end, e)
-            else:
-                notes.append(Note(start, pitch, end - start, 90))
-                start, end = s, e
-        notes.append(Note(start, pitch, end - start, 90))
-    return song.copy(tracks=[Track("image", 0, False, sorted(notes))], chords=[])
-
-
-def roundtrip_report(song: Song, *, bpm: float | None = None, drums: bool = True) -> dict:
-    """What the image keeps of ``song`` played at ``bpm`` (default: its own tempo map).
-
-    Returns plain counts: notes in, notes out, notes kept exactly (same start, pitch and duration in
-    ticks, decoded at the song's one tempo), notes that merged with a neighbour of the same pitch
-    (in :func:`flatten`, no codec involved), notes outside the rows, whether every time was on the
-    0.05 s grid, and whether the decoded notes equal :func:`flatten`'s exactly (a grid-aligned song
-    at one tempo: they must).
-    """
-    if bpm is not None:
-        song = song.copy(tempos=[Tempo(0, float(bpm))])
-    played = song if drums else song.without_drums()
-    on_grid = True
-    try:
-        note_steps(played)
-    except CodecError:
-        on_grid = False
-    roll = encode_steps(played, quantize=True, drop_outside=True)
-    one_tempo = len({t.bpm for t in song.tempos}) == 1
-    reference = flatten(played).tracks[0].notes
-    report = {
-        "notes_in": played.num_notes,
-        "outside_rows": outside_count(played),
-        "merged": played.num_notes - len(reference),
-        "on_grid": on_grid,
-    }
-    if one_tempo:
-        tempo = song.tempos[0].bpm
-        try:
-            back = decode(roll, bpm=tempo, resolution=song.resolution).tracks[0].notes
-        except CodecError:
-            back = None
-        report["notes_out"] = len(back) if back is not None else None
-        original = {(n.start, n.pitch, n.duration) for n in played.notes}
-        report["exact"] = len(original & {(n.start, n.pitch, n.duration) for n in back}) if back else 0
-        report["equals_flatten"] = back == [Note(n.start, n.pitch, n.duration, 90) for n in reference]
-    return report
-
-
-# ----------------------------------------------------------------------------- time edits
-def reverse(image: np.ndarray) -> np.ndarray:
-    """The same clip played backwards, in the same layout (an RGB image reverses its steps, so
-    its channels swap R <-> B as well as its columns). Works on one image or a batch."""
-    array = np.asarray(image)
-    if array.ndim == 4:
-        return np.stack([reverse(x) for x in array])
-    return pack(unpack(array)[:, ::-1], layout_of(array))
-
-
-def shift(image: np.ndarray, steps: int) -> np.ndarray:
-    """The clip moved ``steps`` later in time (silence enters on the left, the end drops off), in
-    the same layout. A shift of 1 step moves every RGB sub-pixel into the next channel. Works on one
-    image or a batch."""
-    array = np.asarray(image)
-    if array.ndim == 4:
-        return np.stack([shift(x, steps) for x in array])
-    roll = unpack(array)
-    moved = np.zeros_like(roll)
-    if steps >= 0:
-        moved[:, steps:] = roll[:, : roll.shape[1] - steps]
-    else:
-        moved[:, :steps] = roll[:, -steps:]
-    return pack(moved, layout_of(array))
-
-
-def to_picture(image: np.ndarray) -> np.ndarray:
-    """An image as uint8 pixels (rows, columns, 3) for display: the RGB layout shows its channels
-    as colours, as the seed's pictures do (a note held over all three steps is white); the plain
-    layout is grey."""
-    array = np.clip(np.asarray(image, dtype=np.float32), 0, 1)
-    pixels = np.repeat(array, 3, axis=0) if array.shape[0] == 1 else array
-    return (pixels.transpose(1, 2, 0) * 255).round().astype(np.uint8)
-
-
+# ----------------------------------------------------------------------------- clips -> roll
 def concat_clips(images: Iterable[np.ndarray]) -> np.ndarray:
     """Clips played one after another, as one step roll (96, total steps)."""
     return np.concatenate([unpack(np.asarray(x)) for x in images], axis=1)
 
 
-def __getattr__(name: str) -> Any:
-    """``image.ImageCodec`` (the registry's name), imported on first use: its module draws with this one."""
-    if name == "ImageCodec":
-        from .image_codec import ImageCodec
+MOVED = {
+    "flatten": "image_roundtrip",
+    "roundtrip_report": "image_roundtrip",
+    "reverse": "image_edits",
+    "shift": "image_edits",
+    "to_picture": "image_edits",
+    "ImageCodec": "image_codec",
+}
+"""Names this module always had whose code lives in a sibling module (each imports this one, so they
+are reached on first use): ``image.flatten`` and ``from companion.codecs.image import reverse`` keep
+working."""
 
-        return ImageCodec
+
+def __getattr__(name: str) -> Any:
+    """A name of :data:`MOVED`, imported from its module on first use."""
+    if name in MOVED:
+        return getattr(importlib.import_module(f"{__package__}.{MOVED[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *MOVED])

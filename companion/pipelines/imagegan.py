@@ -33,8 +33,10 @@ forwards and backwards.
 
 The module helpers (:func:`load_generator`, :func:`load_critic`, :func:`critic_scores`,
 :func:`generate_images`, :func:`decode`, :func:`generate`) take a :class:`~companion.family.Loaded`
-or a checkpoint dict. Used by notebook 03_image_gan, ``companion.measurements.imagegan_*`` and, through
-:mod:`companion.zoo`, the CLI and notebook 06_diminishing_returns.
+or a checkpoint dict; the lesson-03 measurements (``companion.measurements.lesson03_image_gan``) reach
+two of them as the family's hooks :meth:`ImageGANFamily.images` and :meth:`ImageGANFamily.critic_scores`
+through a :class:`~companion.family.Loaded` of :mod:`companion.zoo`. Used by notebook 03_image_gan, those
+measurements and, through :mod:`companion.zoo`, the CLI and notebook 06_diminishing_returns.
 """
 
 from __future__ import annotations
@@ -185,6 +187,16 @@ class ImageGANFamily(Family):
                 "real_std": float(scores.std()),
             },
         }
+
+
+    # lesson 03's own hooks, reached through a Loaded (``loaded.family``) by its measurements
+    def images(self, loaded: Loaded, count: int, *, seed: int = 0, temperature: float = 1.0) -> np.ndarray:
+        """``count`` generated images, not thresholded (:func:`generate_images`)."""
+        return generate_images(loaded, count, seed=seed, temperature=temperature)
+
+    def critic_scores(self, loaded: Loaded, images: np.ndarray) -> np.ndarray:
+        """The critic's score of each image (:func:`critic_scores`)."""
+        return critic_scores(loaded, images)
 
 
 FAMILY = ImageGANFamily()

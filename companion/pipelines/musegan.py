@@ -26,7 +26,9 @@ lesson's measured limits. **Lesson 02's diagnostics** (:func:`diagnostics`, the 
 paper's Table 1, QN under the plain threshold against the rule, and notes per bar.
 
 Used by notebooks 02_musegan and 06_diminishing_returns (through :mod:`companion.zoo`), the CLI and the
-measurements ``lesson02_musegan.binarize`` and ``lesson02_musegan.datasize``.
+measurements ``lesson02_musegan.binarize`` and ``lesson02_musegan.datasize`` (through :mod:`companion.zoo`
+and the hooks :meth:`MuseGANFamily.phrases`, :meth:`MuseGANFamily.diagnostics` and
+:meth:`MuseGANFamily.real_phrases`).
 """
 
 from __future__ import annotations
@@ -151,6 +153,21 @@ class MuseGANFamily(Family):
 
     def extras(self, loaded: Loaded, corpus: Corpus, split: str, seed: int) -> dict[str, Any]:
         return diagnostics(loaded, corpus, split=split, seed=seed)
+
+    # lesson 02's own hooks, reached through a Loaded (``loaded.family``) by its measurements
+    def phrases(self, loaded: Loaded, count: int, *, seed: int = 0, temperature: float = 1.0,
+                sampling: str | None = None) -> list[Song]:  # fmt: skip
+        """``count`` independent 4-bar phrases read with ``sampling`` (:func:`generate_phrases`)."""
+        return generate_phrases(loaded, count, seed=seed, temperature=temperature, sampling=sampling)
+
+    def diagnostics(self, loaded: Loaded, corpus: Corpus, *, split: str = "test", seed: int = 0,
+                    bars: int = DIAGNOSTIC_BARS, sampling: str | None = None) -> dict[str, Any]:  # fmt: skip
+        """Lesson 02's figures on ``bars`` generated bars (:func:`diagnostics`; :meth:`extras` at 2,000)."""
+        return diagnostics(loaded, corpus, split=split, seed=seed, bars=bars, sampling=sampling)
+
+    def real_phrases(self, songs: list[Song]) -> list[Song]:
+        """Real songs cut into the phrases the models generate (:func:`real_phrases`)."""
+        return real_phrases(songs)
 
 
 FAMILY = MuseGANFamily()

@@ -79,9 +79,12 @@ def decode_frames(tokens: Sequence[int]) -> np.ndarray:
     return frames
 
 
-def frames_to_song(frames: np.ndarray, layout: list[tuple[str, int, bool]], bpm: float, *, title: str = "") -> Song:
-    """A one-track song (quarter-note frames, ``bpm``, 4/4) named and voiced as ``layout``'s first track;
-    a pitch held over consecutive frames becomes one note (the frames cannot tell held from repeated)."""
+def frames_to_song(frames: np.ndarray, layout: list[tuple[str, int, bool]], bpm: float, *, title: str = "",
+                   resolution: int = RESOLUTION) -> Song:  # fmt: skip
+    """A one-track song (quarter-note frames, ``bpm``, 4/4, ``resolution`` ticks per beat) named and
+    voiced as ``layout``'s first track; a pitch held over consecutive frames becomes one note (the frames
+    cannot tell held from repeated). The one conversion of JSB-style frames to a Song: the event codec's
+    decoding and the benchmark corpora (:func:`companion.data.frames_to_song`) both use it."""
     from .. import pianoroll
 
     name, program, drum = layout[0] if layout else ("Chorale", 52, False)
@@ -95,7 +98,7 @@ def frames_to_song(frames: np.ndarray, layout: list[tuple[str, int, bool]], bpm:
         tempos=[Tempo(0, bpm)],
         time_signatures=[TimeSignature(0, 4, 4)],
     )
-    return pianoroll.decode(roll, resolution=RESOLUTION, title=title)
+    return pianoroll.decode(roll, resolution=resolution, title=title)
 
 
 def song_frames(song: Song) -> np.ndarray:

@@ -36,9 +36,9 @@ from pathlib import Path
 
 import torch
 
-from ... import family, recipes
+from ... import recipes, zoo
+from ...codecs.phrases import BARS
 from ...data import load_corpus
-from ...pipelines import musegan as pipeline
 from ...song import Song
 from ...theory import STEPS_PER_BEAT
 from .. import RESULTS, provenance, write_result
@@ -108,9 +108,9 @@ def run_setting(
     checkpoint = shipped_if_same(SETTINGS[name], steps, seed)
     reused = checkpoint is not None
     if checkpoint is None:
-        checkpoint = family.train(pipeline.FAMILY, MODEL, corpus, steps=steps, seed=seed, out=out,
-                                  resume=out is not None, overrides={"config": SETTINGS[name]}, show_progress=False)
-    loaded = family.load(pipeline.FAMILY, checkpoint)
+        checkpoint = zoo.train(MODEL, corpus, steps=steps, seed=seed, out=out, resume=out is not None,
+                               overrides={"config": SETTINGS[name]}, show_progress=False)  # fmt: skip
+    loaded = zoo.loaded(checkpoint)
     result = {
         "setting": name,
         **SETTINGS[name],
@@ -119,7 +119,7 @@ def run_setting(
         "checkpoint": f"shipped {MODEL}-jazz" if reused else "trained here",
     }
     for sampling in ("hard", "hysteresis", "bernoulli"):
-        songs = pipeline.generate_phrases(loaded, eval_bars // pipeline.BARS, seed=seed, sampling=sampling)
+        songs = loaded.family.phrases(loaded, eval_bars // BARS, seed=seed, sampling=sampling)
         result[sampling] = measure(songs, eval_bars)
     return result
 
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> Path:
     out = Path(args.out) if args.out else (work / f"{NAME}.json" if args.fast else RESULTS / f"{NAME}.json")
     corpus = load_corpus("jazz")
     started = time.perf_counter()
-    real = pipeline.real_phrases(corpus.test)
+    real = zoo.family(MODEL).real_phrases(corpus.test)
     runs = []
     for name in SETTINGS:
         slug = name.replace(", ", "-").replace(" ", "-")
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> Path:
         "budget": {"steps": steps, "batch_size": RECIPE["batch_size"], "seed": 0},
         "generated_bars": eval_bars,
         "qn_min_steps": 3,
-        "real": measure(real, len(real) * pipeline.BARS),
+        "real": measure(real, len(real) * BARS),
         "runs": runs,
     }
     return write_result(out, result)

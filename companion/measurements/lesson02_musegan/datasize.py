@@ -5,7 +5,8 @@ Each point is ``load_corpus("jazz", num_bars=N)``: the procedural jazz corpus cu
 (the pieces do not depend on N, only how many there are), trained on its train split (about 80 % of
 N, by piece) for the same steps, seed and settings as the shipped checkpoint. Every point is
 measured against the same reference: the test split of the standard 3,000-bar corpus, with
-:func:`companion.pipelines.musegan.diagnostics` (1,000 generated bars per point, read with the shipped
+the family's ``diagnostics`` (:func:`companion.pipelines.musegan.diagnostics`, reached through
+:func:`companion.zoo.loaded`; 1,000 generated bars per point, read with the shipped
 decoding rule), and the copy rate against the point's own training bars. The *gap* of a metric is
 ``|generated - real|``. The 3,000-bar point is the shipped ``musegan-hybrid-jazz`` recipe: when that
 checkpoint is present and matches, it is measured instead of trained again.
@@ -31,9 +32,8 @@ from pathlib import Path
 
 import torch
 
-from ... import family, recipes, zoo
+from ... import recipes, zoo
 from ...data import Corpus, load_corpus
-from ...pipelines import musegan as pipeline
 from .. import RESULTS, provenance, write_result
 
 NAME = "musegan_datasize"
@@ -66,7 +66,8 @@ def measure(checkpoint: dict, corpus: Corpus, reference: Corpus, *, seed: int = 
     """:data:`GAP_KEYS` of ``checkpoint``'s music and of the reference's test split, their gaps, the
     copy rate against ``corpus``'s training songs and QN per track."""
     measured = Corpus("jazz", {"train": corpus.train, "valid": [], "test": reference.test}, source=corpus.source)
-    result = pipeline.diagnostics(checkpoint, measured, split="test", seed=seed, bars=eval_bars)
+    loaded = zoo.loaded(checkpoint)
+    result = loaded.family.diagnostics(loaded, measured, split="test", seed=seed, bars=eval_bars)
     generated = {k: result["generated"].get(k) for k in GAP_KEYS}
     real = {k: result["real"].get(k) for k in GAP_KEYS}
     gap = {
@@ -119,12 +120,12 @@ def run_point(
                 if early_path.exists():
                     early_checkpoint = zoo.load(early_path)
                 else:
-                    early_checkpoint = family.train(pipeline.FAMILY, MODEL, corpus, steps=early, seed=seed, out=path,
-                                                    resume=True, show_progress=show_progress)  # fmt: skip
+                    early_checkpoint = zoo.train(MODEL, corpus, steps=early, seed=seed, out=path, resume=True,
+                                                 show_progress=show_progress)  # fmt: skip
                     shutil.copyfile(path, early_path)
                 measured_early = measure(early_checkpoint, corpus, reference, seed=seed, eval_bars=eval_bars)
-            checkpoint = family.train(pipeline.FAMILY, MODEL, corpus, steps=steps, seed=seed, out=path, resume=True,
-                                      show_progress=show_progress)  # fmt: skip
+            checkpoint = zoo.train(MODEL, corpus, steps=steps, seed=seed, out=path, resume=True,
+                                   show_progress=show_progress)  # fmt: skip
     return {
         "corpus_bars": bars,
         "train_bars": checkpoint["train"]["train_bars"],

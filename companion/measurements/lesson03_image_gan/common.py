@@ -14,16 +14,16 @@ from typing import Any
 
 import numpy as np
 
-from ... import family, metrics
+from ... import metrics, zoo
 from ...codecs import image
 from ...codecs.image_codec import ImageCodec
 from ...data import Corpus
 from ...family import Loaded
 from ...metrics.images import THRESHOLD, direction_stats, pixel_stats
-from ...pipelines import imagegan as pipeline
 from .. import RESULTS as RESULTS  # re-exported: notebook 03 reads results/ from here
 from .. import write_result
 
+MODEL = "image-gan"
 SAMPLES = 128
 """Generated clips measured per trained model."""
 
@@ -65,9 +65,10 @@ def shift_sensitivity(loaded: Loaded, images: np.ndarray, shifts: tuple[int, ...
     spread of its scores over the clips: mean |D(shift_k(x)) - D(x)| / std D(x). A plain-layout
     convolution sees a 1-step shift as a 1-pixel shift; an RGB one sees every sub-pixel change
     channel, and only a 3-step shift moves the picture by one whole pixel."""
-    base = pipeline.critic_scores(loaded, images)
+    critic = loaded.family.critic_scores
+    base = critic(loaded, images)
     spread = float(base.std()) or 1.0
-    moved = {k: pipeline.critic_scores(loaded, image.shift(images, k)) for k in shifts}
+    moved = {k: critic(loaded, image.shift(images, k)) for k in shifts}
     return {str(k): float(np.abs(scores - base).mean() / spread) for k, scores in moved.items()}
 
 
@@ -80,17 +81,18 @@ def run(corpus: Corpus, *, steps: int, seed: int = 0, samples: int = SAMPLES, **
         ``real`` rows (:func:`clip_row`), the critic's mean score of real clips forwards, backwards,
         "softened" (pixels 0.05/0.95 instead of 0/1: the same notes) and of generated clips, its
         shift sensitivity, and the checkpoint itself under ``"_checkpoint"`` for the caller (not
-        written to JSON). ``options`` are the recipe's overrides (:mod:`companion.pipelines.imagegan`);
+        written to JSON). ``options`` are the recipe's overrides (:mod:`companion.pipelines.imagegan`,
+        trained through :func:`companion.zoo.train`);
         the run keeps torch's thread setting (the experiments set one thread).
     """
     wall, cpu = time.perf_counter(), time.process_time()
-    checkpoint = family.train(pipeline.FAMILY, pipeline.MODEL, corpus, steps=steps, seed=seed, show_progress=False,
-                              overrides=options)  # fmt: skip
+    checkpoint = zoo.train(MODEL, corpus, steps=steps, seed=seed, show_progress=False, overrides=options)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    loaded = family.load(pipeline.FAMILY, checkpoint)
-    fake = pipeline.generate_images(loaded, samples, seed=seed + 100)
+    loaded = zoo.loaded(checkpoint)
+    critic = loaded.family.critic_scores
+    fake = loaded.family.images(loaded, samples, seed=seed + 100)
     real = real_images(corpus, checkpoint["config"]["layout"], checkpoint["config"]["drums"])
-    scores = pipeline.critic_scores(loaded, real)
+    scores = critic(loaded, real)
     history = checkpoint["train"]["history"]
     return {
         "corpus": corpus.name,
@@ -107,12 +109,10 @@ def run(corpus: Corpus, *, steps: int, seed: int = 0, samples: int = SAMPLES, **
         "real": clip_row(loaded.codec, real),
         "critic": {
             "real": round(float(scores.mean()), 4),
-            "real_reversed": round(float(pipeline.critic_scores(loaded, image.reverse(real)).mean()), 4),
+            "real_reversed": round(float(critic(loaded, image.reverse(real)).mean()), 4),
             # the same real clips with pixels of 0.05 and 0.95 instead of 0 and 1: the same notes once decoded
-            "real_softened": round(
-                float(pipeline.critic_scores(loaded, 0.05 + 0.9 * real.astype("float32")).mean()), 4
-            ),
-            "generated": round(float(pipeline.critic_scores(loaded, fake).mean()), 4),
+            "real_softened": round(float(critic(loaded, 0.05 + 0.9 * real.astype("float32")).mean()), 4),
+            "generated": round(float(critic(loaded, fake).mean()), 4),
             "real_std": round(float(scores.std()), 4),
             "shift_sensitivity": _rounded(shift_sensitivity(loaded, real)),
         },

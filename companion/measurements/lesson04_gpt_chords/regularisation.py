@@ -31,8 +31,8 @@ from pathlib import Path
 
 import torch
 
+from ... import zoo
 from ...data import load_corpus
-from ...pipelines import gpt as pipeline
 from .. import RESULTS, provenance, write_result
 
 NAME = "gpt_chords_regularisation"
@@ -62,8 +62,8 @@ def setting_config(name: str) -> dict:
 def run_setting(corpus, name: str, *, steps: int = STEPS, seed: int = 0, show_progress: bool = False) -> dict:
     """Train one setting; its curves (step, train NLL, valid NLL per token) and the weights' norms."""
     started = time.perf_counter()
-    ckpt = pipeline.train("gpt-chords", corpus, steps=steps, seed=seed, config=setting_config(name),
-                          show_progress=show_progress, recipe=None)  # fmt: skip
+    ckpt = zoo.train("gpt-chords", corpus, steps=steps, seed=seed, overrides=setting_config(name),
+                     show_progress=show_progress, recipe=None)  # fmt: skip
     final = ckpt["optimizer"]["current_state"]  # the weights at the end, not the best ones
     embed = final["embed.weight"]
     history = ckpt["train"]["history"]

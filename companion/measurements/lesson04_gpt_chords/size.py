@@ -23,9 +23,9 @@ from pathlib import Path
 
 import torch
 
+from ... import zoo
 from ...data import load_corpus
 from ...likelihood import frame_nll
-from ...pipelines import gpt as pipeline
 from .. import RESULTS, provenance, write_result
 
 NAME = "gpt_chords_size"
@@ -44,9 +44,10 @@ def size_config(width: int) -> dict:
 def run_point(corpus, width: int, *, steps: int = STEPS, seed: int = 0, show_progress: bool = False) -> dict:
     """Train one width on ``corpus`` (JSB) for ``steps`` steps; its parameters, wall time and valid NLL."""
     started = time.perf_counter()
-    ckpt = pipeline.train("gpt-chords", corpus, steps=steps, seed=seed, config=size_config(width),
-                          show_progress=show_progress, recipe=None)  # fmt: skip
-    net, codec = pipeline.load_model(ckpt)
+    ckpt = zoo.train("gpt-chords", corpus, steps=steps, seed=seed, overrides=size_config(width),
+                     show_progress=show_progress, recipe=None)  # fmt: skip
+    loaded = zoo.loaded(ckpt)
+    net, codec = loaded.network, loaded.codec
     valid = frame_nll(net, codec, corpus.frames["valid"])
     return {
         "d_model": width,

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from ...pipelines import gpt as pipeline
+from ... import zoo
 
 
 def threads() -> str:
@@ -22,11 +22,12 @@ def threads() -> str:
 
 
 def train_point(corpus, config: dict, *, steps: int, seed: int = 0, codec: dict | None = None) -> dict[str, Any]:
-    """Train ``gpt-events`` on ``corpus`` with ``config`` overrides (see :func:`companion.pipelines.gpt.train`)
-    for ``steps`` steps; returns the checkpoint dict (best weights by validation NLL) with its CPU time."""
+    """Train ``gpt-events`` on ``corpus`` with ``config`` overrides (see :func:`companion.zoo.train`;
+    ``recipes/gpt-events.json`` on every corpus) for ``steps`` steps; returns the checkpoint dict (best
+    weights by validation NLL) with its CPU time."""
     cpu = time.process_time()
     config = {**config, "codec": codec or {}}
-    ckpt = pipeline.train("gpt-events", corpus, steps=steps, seed=seed, config=config, show_progress=False,
-                          recipe=None)  # fmt: skip
+    ckpt = zoo.train("gpt-events", corpus, steps=steps, seed=seed, overrides=config, show_progress=False,
+                     recipe=None)  # fmt: skip
     ckpt["train"]["cpu_seconds"] = round(time.process_time() - cpu, 1)
     return ckpt

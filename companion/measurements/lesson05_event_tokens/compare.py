@@ -2,9 +2,9 @@
 data, scored by the same code.
 
 For each corpus (``jsb``, ``bach``, ``jazz``) and each model whose checkpoint is shipped, this runs the
-pipeline's own ``evaluate`` on the test split (the likelihood, and the shared metrics of 16 generated
-8-bar songs with the copy rate against the training split) and adds what the two representations
-allow to compare fairly:
+zoo's ``evaluate`` (:func:`companion.zoo.evaluate`, the one measurement of every family) on the test
+split (the likelihood, and the shared metrics of 16 generated 8-bar songs with the copy rate against
+the training split) and adds what the two representations allow to compare fairly:
 
 * on ``jsb``: the exact test NLL in nats per quarter-note frame (lesson 04 pays for unseen frames with
   its fall-back; the event serialisation has none);
@@ -35,7 +35,6 @@ import torch
 
 from ... import metrics, zoo
 from ...data import load_corpus
-from ...pipelines import gpt as pipeline
 from ...theory import JAZZ_REGISTERS
 from .. import RESULTS, provenance, write_result
 from .common import threads
@@ -67,8 +66,8 @@ def score(model: str, corpus, *, num_songs: int, bars: int) -> dict | None:
     if not path.exists():
         return None
     ckpt = zoo.load(path)
-    result = pipeline.evaluate(ckpt, corpus, split="test", num_songs=num_songs, bars=bars)
-    songs = pipeline.generate_songs(ckpt, num_songs=num_songs, bars=bars, seed=0)
+    result = zoo.evaluate(ckpt, corpus, split="test", songs=num_songs, bars=bars)
+    songs = zoo.sample(ckpt, num_songs, bars=bars, seed=0)
     recognised = [metrics.chord_tone_rate(s) for s in songs if s.num_notes]
     own = [metrics.chord_tone_rate(s, s.chords) for s in songs if s.chords and s.num_notes]
     row = {

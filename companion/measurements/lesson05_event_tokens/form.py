@@ -35,7 +35,6 @@ import torch
 from ... import zoo
 from ...codecs import pianoroll
 from ...data import load_corpus
-from ...pipelines import gpt as pipeline
 from ...song import Song
 from .. import RESULTS, provenance, write_result
 from .common import threads
@@ -128,7 +127,7 @@ def main(argv: list[str] | None = None) -> Path:
             if not path.exists():
                 row[model] = None
                 continue
-            songs = pipeline.generate_songs(zoo.load(path), num_songs=num_songs, bars=bars, seed=0)
+            songs = zoo.sample(zoo.load(path), num_songs, bars=bars, seed=0)
             row[model] = summary(songs, bars, max_lag)
         corpora[name] = row
     data = {

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import torch
 
+from ... import zoo
 from ...data import load_corpus
 from ...likelihood import sequence_nll
-from ...pipelines import gpt as pipeline
 from .. import RESULTS, provenance, write_result
 from .common import threads, train_point
 
@@ -41,7 +41,8 @@ CONFIG = {
 def run_point(corpus, pitch: str, *, steps: int = STEPS, seed: int = 0) -> dict:
     """Train one spelling; its validation NLL per token and per note (all valid songs, windows <= context)."""
     ckpt = train_point(corpus, CONFIG, steps=steps, seed=seed, codec={"pitch": pitch})
-    net, codec = pipeline.load_model(ckpt)
+    loaded = zoo.loaded(ckpt)
+    net, codec = loaded.network, loaded.codec
     valid = sequence_nll(net, [codec.encode(s) for s in corpus.valid])
     notes = sum(s.num_notes for s in corpus.valid)
     return {

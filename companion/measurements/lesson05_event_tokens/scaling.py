@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ... import zoo
 from ...data import Corpus, load_corpus
 from ...likelihood import frame_nll
-from ...pipelines import gpt as pipeline
 from .. import RESULTS, provenance, write_result
 from .common import threads, train_point
 
@@ -64,7 +64,8 @@ def run_point(corpus: Corpus, width: int, fraction: float, *, steps: int = STEPS
     """Train one point; its size, data, budget and validation NLL per frame."""
     data = subset(corpus, fraction) if fraction < 1 else corpus
     ckpt = train_point(data, config(width), steps=steps, seed=seed)
-    net, codec = pipeline.load_model(ckpt)
+    loaded = zoo.loaded(ckpt)
+    net, codec = loaded.network, loaded.codec
     valid = frame_nll(net, codec, corpus.frames["valid"])
     return {
         "d_model": width,
