@@ -286,7 +286,8 @@ def test_octave_tokens_use_scientific_pitch_notation():
 
 
 @pytest.mark.parametrize("corpus, sha256", [
-    ("bach", "fcebb0dea3c6674565abb61220e35cdf8dfbd58e5e926b76e31f1e957aafc6fe"),
+    # bach's hash was fcebb0de... until gpt-events:bach was retrained on the returns ladder (after the
+    # renaming); its new bytes are pinned in tests/data/golden_generate.json
     ("jazz", "994cc4841483bb7dcffa6bb00b0e941afebfa09270b98c6cc48d27c0098540de"),
 ])
 def test_renaming_the_octave_tokens_left_the_shipped_checkpoints_output_unchanged(corpus, sha256, tmp_path):
