@@ -298,8 +298,9 @@ def conclusions(results: Path) -> list[str]:
         else:
             shape = f"not flattened at the top rung ({top:g} CPU min)"
             if key in stops:
-                shape += ("; early stopping ended the run there (line below), so this recipe gives no higher "
-                          "rung: the fitted headline curve had not flattened when the likelihood stopped improving")  # fmt: skip
+                shape += ("; early stopping ended the run there (line below), so this recipe gives no "
+                          "higher rung: the fitted headline curve had not flattened when the likelihood "
+                          "stopped improving")  # fmt: skip
         lines.append(f"{key}: headline curve over {len(columns['minutes'])} rungs: {shape}.")
         nll_line = _nll_line(key, nll, nll_fits.get(key, {"fit": {}, "flattening": {}}))
         if nll_line:
