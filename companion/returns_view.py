@@ -385,6 +385,10 @@ def shipped_verdict(results: Path, corpus: str = "bach", goal: float = GOAL_ACCU
     best = rows[0]["headline"]["generated"]
     line = (f"{corpus}: lowest classifier accuracy among the shipped models: {rows[0]['model']}, "
             f"{best['accuracy']:.2f} {_ci(best['ci'])}")  # fmt: skip
+    floor = rows[0]["headline"]["floor"]
+    line += (f"; against the noise floor's {floor['accuracy']:.2f} {_ci(floor['ci'])} it "
+             + ("overlaps: not shown to differ from real music by this classifier" if _overlaps(best["ci"], floor["ci"])
+                else "misses: the classifier tells it from real music"))  # fmt: skip
     tied = [r["model"] for r in rows[1:] if _overlaps(best["ci"], r["headline"]["generated"]["ci"])]
     if tied:
         line += f"; its interval overlaps {', '.join(tied)}'s, so no single best is named"

@@ -84,3 +84,27 @@ def test_the_conclusions_say_saturated_indistinguishable_and_still_falling(resul
     assert not any("NLL" in line for line in about["musegan-hybrid:bach"])  # no likelihood, no NLL line
     assert any("too few rungs" in line for line in about["image-gan:jazz"])
     assert any("3 of 4 model:corpus curves" in line for line in lines)
+
+
+def test_the_shipped_models_verdict_names_no_single_best_where_intervals_overlap(tmp_path):
+    import json
+
+    from companion import returns_view
+
+    def row(model, accuracy, ci, sha):
+        return {"model": model, "corpus": "bach", "sha256": sha, "steps": 100, "cpu_seconds": 60.0,
+                "wall_seconds": 90.0, "headline": {"generated": {"accuracy": accuracy, "ci": ci},
+                                                   "floor": {"accuracy": 0.5, "ci": [0.4, 0.6]}},
+                "roll": {}, "frechet": {"value": 12.0}}  # fmt: skip
+
+    path = tmp_path / "shipped.jsonl"
+    rows = [row("gpt-events", 0.7, [0.58, 0.78], "a"), row("gpt-chords", 0.74, [0.7, 0.8], "b"),
+            row("image-gan", 1.0, [1.0, 1.0], "c")]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    header, table = returns_view.shipped_table(path, "bach")
+    assert [r[0] for r in table] == ["gpt-events", "gpt-chords", "image-gan"]  # best headline first
+    assert table[0][2] == "1.0 CPU min"
+    verdict = returns_view.shipped_verdict(path, "bach")
+    assert "gpt-events, 0.70 [0.58, 0.78]" in verdict and "overlaps gpt-chords's" in verdict
+    assert "it overlaps: not shown to differ" in verdict  # [0.58, 0.78] reaches the floor's [0.4, 0.6]
+    assert "its mean meets the goal (at most 0.75) but its interval reaches above it" in verdict
