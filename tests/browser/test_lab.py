@@ -68,6 +68,7 @@ def _missing() -> str | None:
 if (why := _missing()) is not None:
     pytest.skip(f"browser test skipped: {why}", allow_module_level=True)
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 
@@ -268,7 +269,9 @@ EXPLORER_MEDIA = """() => {
   const out = [...document.querySelectorAll('.jupyter-widgets.widget-output, .widget-output')].pop();
   if (!out) return null;
   const img = out.querySelector('img'), audio = out.querySelector('audio'), link = out.querySelector('a[download]');
-  return {img: img && img.src, audio: audio && audio.src, duration: audio ? audio.duration || 0 : 0,
+  // IPython's Audio puts its data in a <source> child: audio.src stays empty, currentSrc is the source's
+  const source = audio && (audio.currentSrc || audio.src || (audio.querySelector('source') || {}).src || '');
+  return {img: img && img.src, audio: source, duration: audio ? audio.duration || 0 : 0,
           link: link && link.getAttribute('download'), href: link && link.href};
 }"""
 
@@ -295,9 +298,16 @@ def test_explorer_answers_a_new_seed_within_5_seconds(lab, shots):
         page.evaluate(OBSERVE_BUSY)
         start = time.monotonic()
         page.locator(".jupyter-widgets button", has_text="Generate").click()
-        page.wait_for_function(f"""() => {{ const m = ({EXPLORER_MEDIA})();
-            return m && m.img && m.img !== {json.dumps(before['img'])} && m.duration > 0
-                   && m.link && m.link.includes('seed7'); }}""", timeout=EXPLORER_SECONDS * 1000 + 5000)
+        try:
+            page.wait_for_function(f"""() => {{ const m = ({EXPLORER_MEDIA})();
+                return m && m.img && m.img !== {json.dumps(before['img'])} && m.duration > 0
+                       && m.link && m.link.includes('seed7'); }}""", timeout=EXPLORER_SECONDS * 1000 + 5000)
+        except PlaywrightTimeout:
+            screenshot(page, shots, "06-explorer-no-answer")
+            shown = {k: (v[:40] + "..." if isinstance(v, str) and len(v) > 40 else v)
+                     for k, v in (page.evaluate(EXPLORER_MEDIA) or {}).items()}
+            pytest.fail(f"no new roll, audio and seed7 MIDI link {EXPLORER_SECONDS + 5:.0f} s after Generate; the "
+                        f"explorer shows {shown}, errors {page.evaluate(ERRORS)}")
         elapsed = time.monotonic() - start
         after = page.evaluate(EXPLORER_MEDIA)
         busy = page.evaluate("window.__busy")
@@ -305,7 +315,7 @@ def test_explorer_answers_a_new_seed_within_5_seconds(lab, shots):
         print(f"explorer: new roll, audio and MIDI link {elapsed:.1f} s after the click; busy state {busy}")
         assert busy["disabled"], "the Generate button was not disabled while generating"
         assert busy["label"], "no 'generating...' while generating"
-        assert after["audio"] != before["audio"], "the audio did not change"
+        assert after["audio"] and after["audio"] != before["audio"], "the audio did not change"
         assert base64.b64decode(after["href"].split(",", 1)[1])[:4] == b"MThd", "the download is no MIDI file"
         with page.expect_download(timeout=5000) as download:
             page.locator("a[download]", has_text="seed7").last.click()
