@@ -204,6 +204,18 @@ def open_notebook(lab, name: str, workspace: str, folder: str = "notebooks", ker
     return page
 
 
+def close(lab, page) -> None:
+    """Close the page and shut its kernels down (a kernel outlives its tab and would compete with the next)."""
+    page.close()
+    api = f"{lab['url']}/api/sessions"
+    headers = {"Authorization": f"token {lab['token']}"}
+    with urllib.request.urlopen(urllib.request.Request(api, headers=headers), timeout=10) as answer:
+        sessions = json.load(answer)
+    for session in sessions:
+        request = urllib.request.Request(f"{api}/{session['id']}", headers=headers, method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
+
+
 def wait_for_media(page, images: int, audio: int, timeout: float = 30.0) -> dict:
     """Counts once at least ``images`` pictures and ``audio`` players with a duration are there."""
     deadline = time.monotonic() + timeout
@@ -230,7 +242,7 @@ def test_opened_without_running_shows_the_stored_pictures_and_audio(lab, shots, 
         assert len(seen["audio"]) == expected["audio"], f"{name}: {len(seen['audio'])} players, stored {expected}"
         assert all(d > 0 for d in seen["audio"]), f"{name}: players without a duration: {seen['audio']}"
     finally:
-        page.close()
+        close(lab, page)
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -252,7 +264,7 @@ def test_run_all_gives_no_error_and_every_picture_and_player(lab, shots, name):
         assert len(seen["audio"]) == expected["audio"], f"{name}: {len(seen['audio'])} players, expected {expected}"
         assert all(d > 0 for d in seen["audio"]), f"{name}: players without a duration: {seen['audio']}"
     finally:
-        page.close()
+        close(lab, page)
 
 
 OBSERVE_BUSY = """() => {
@@ -324,4 +336,4 @@ def test_explorer_answers_a_new_seed_within_5_seconds(lab, shots):
         assert page.locator(".jupyter-widgets button", has_text="Generate").is_enabled(), "Generate stays disabled"
         assert elapsed <= EXPLORER_SECONDS, f"the explorer took {elapsed:.1f} s (at most {EXPLORER_SECONDS} s)"
     finally:
-        page.close()
+        close(lab, page)
