@@ -276,8 +276,8 @@ def conclusions(results: Path) -> list[str]:
             verdict = "no noise floor for this corpus in the file, so no comparison"
         elif _overlaps(band, noise):
             verdict = (
-                f"its interval overlaps the noise floor's {_ci(noise)}: indistinguishable from real music "
-                "by this classifier"
+                f"its interval overlaps the noise floor's {_ci(noise)}: not shown to differ from real music "
+                "by this classifier at this budget"
             )
         else:
             apart += 1
@@ -345,6 +345,11 @@ GOAL_ACCURACY = 0.75
 """Issue 16's goal for the best shipped architecture on bach: a feature-classifier accuracy of at most this."""
 
 
+def _ci2(values: list[float] | None) -> str:
+    """An interval with two decimals (the accuracies of the shipped table)."""
+    return "[-]" if not values else f"[{values[0]:.2f}, {values[1]:.2f}]"
+
+
 def _frechet(row: dict) -> str:
     value = (row.get("frechet") or {}).get("value")
     return "-" if value is None else _num(value)
@@ -366,9 +371,9 @@ def shipped_table(results: Path, corpus: str) -> tuple[list[str], list[list[Any]
                 else f"{(r.get('wall_seconds') or 0) / 60:.1f} wall min (CPU not recorded)")  # fmt: skip
         generated, floor = r["headline"]["generated"], r["headline"]["floor"]
         roll = r.get("roll", {}).get("generated", {})
-        table.append([r["model"], r["steps"], cost, f"{generated['accuracy']:.2f} {_ci(generated['ci'])}",
-                      f"{roll['accuracy']:.2f} {_ci(roll['ci'])}" if roll else "-",
-                      f"{floor['accuracy']:.2f} {_ci(floor['ci'])}", _frechet(r)])  # fmt: skip
+        table.append([r["model"], r["steps"], cost, f"{generated['accuracy']:.2f} {_ci2(generated['ci'])}",
+                      f"{roll['accuracy']:.2f} {_ci2(roll['ci'])}" if roll else "-",
+                      f"{floor['accuracy']:.2f} {_ci2(floor['ci'])}", _frechet(r)])  # fmt: skip
     return header, table
 
 
@@ -384,9 +389,9 @@ def shipped_verdict(results: Path, corpus: str = "bach", goal: float = GOAL_ACCU
         return f"no shipped checkpoint of {corpus} has been scored"
     best = rows[0]["headline"]["generated"]
     line = (f"{corpus}: lowest classifier accuracy among the shipped models: {rows[0]['model']}, "
-            f"{best['accuracy']:.2f} {_ci(best['ci'])}")  # fmt: skip
+            f"{best['accuracy']:.2f} {_ci2(best['ci'])}")  # fmt: skip
     floor = rows[0]["headline"]["floor"]
-    line += (f"; against the noise floor's {floor['accuracy']:.2f} {_ci(floor['ci'])} it "
+    line += (f"; against the noise floor's {floor['accuracy']:.2f} {_ci2(floor['ci'])} it "
              + ("overlaps: not shown to differ from real music by this classifier" if _overlaps(best["ci"], floor["ci"])
                 else "misses: the classifier tells it from real music"))  # fmt: skip
     tied = [r["model"] for r in rows[1:] if _overlaps(best["ci"], r["headline"]["generated"]["ci"])]
