@@ -106,7 +106,7 @@ def finished(results: Path) -> set[tuple]:
     return keys
 
 
-def _append(results: Path, row: dict) -> None:
+def append_row(results: Path, row: dict) -> None:
     """Append one JSON line and flush it to disk (a killed sweep loses at most the point it was on)."""
     results.parent.mkdir(parents=True, exist_ok=True)
     with results.open("a") as handle:
@@ -220,7 +220,7 @@ def run(results: Path, points: list[Point], *, runs_dir: Path, excerpts: int, co
     for corpus in corpora:
         if corpus not in floors:
             row = floor_row(corpus, excerpts)
-            _append(results, row)
+            append_row(results, row)
             yield row
     stops = {(r["model"], r["corpus"], r["seed"]) for r in stopped_rows(results)}
     for point in points:
@@ -231,13 +231,13 @@ def run(results: Path, points: list[Point], *, runs_dir: Path, excerpts: int, co
         if stop is not None:  # early stopping ended the run below this rung: every higher rung is that model
             if (point.model, point.corpus, point.seed) not in stops:
                 row = {"kind": "stopped", "model": point.model, "corpus": point.corpus, "seed": point.seed, **stop}
-                _append(results, row)
+                append_row(results, row)
                 stops.add((point.model, point.corpus, point.seed))
                 yield row
             continue
         row = score_point(point, path, excerpts)
         shutil.copyfile(path, runs_dir / f"{path.stem}-{point.minutes:g}min.pt")
-        _append(results, row)
+        append_row(results, row)
         yield row
 
 

@@ -355,14 +355,19 @@ def _frechet(row: dict) -> str:
     return "-" if value is None else _num(value)
 
 
+def _shipped_rows(results: Path, corpus: str) -> list[dict]:
+    """The shipped checkpoints of ``corpus`` in ``results`` (:mod:`companion.shipped`), best headline first."""
+    from .shipped import read as read_shipped
+
+    rows = (r for r in read_shipped(results).values() if r["corpus"] == corpus)
+    return sorted(rows, key=lambda r: r["headline"]["generated"]["accuracy"])
+
+
 def shipped_table(results: Path, corpus: str) -> tuple[list[str], list[list[Any]]]:
     """``(header, rows)``: every shipped checkpoint of ``corpus`` by the yardstick on the test split
     (:mod:`companion.shipped`), best headline first, beside what its training cost (CPU minutes where
     its manifest records them, else its steps and wall minutes) and the noise floor of the same run."""
-    from .shipped import read as read_shipped
-
-    rows = sorted((r for r in read_shipped(results).values() if r["corpus"] == corpus),
-                  key=lambda r: r["headline"]["generated"]["accuracy"])  # fmt: skip
+    rows = _shipped_rows(results, corpus)
     header = ["model", "steps", "training", "feature classifier [95 % CI]", "roll classifier [95 % CI]",
               "noise floor [95 % CI]", "Fréchet"]  # fmt: skip
     table = []
@@ -381,10 +386,7 @@ def shipped_verdict(results: Path, corpus: str = "bach", goal: float = GOAL_ACCU
     """One computed sentence: the shipped model with the lowest headline on ``corpus``, its interval,
     whether that interval overlaps the next model's (then no single "best" is named), and whether it
     meets ``goal``."""
-    from .shipped import read as read_shipped
-
-    rows = sorted((r for r in read_shipped(results).values() if r["corpus"] == corpus),
-                  key=lambda r: r["headline"]["generated"]["accuracy"])  # fmt: skip
+    rows = _shipped_rows(results, corpus)
     if not rows:
         return f"no shipped checkpoint of {corpus} has been scored"
     best = rows[0]["headline"]["generated"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +80,7 @@ def score(spec: str, *, excerpts: int = EXCERPTS, seed: int = 0) -> dict[str, An
 
 def main(argv: list[str] | None = None) -> int:
     from . import zoo
+    from .returns import append_row
 
     parser = argparse.ArgumentParser(prog="python -m companion.shipped", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="results file (JSON lines; appended, resumed)")
@@ -97,11 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         if manifest["sha256"] in done:
             continue
         row = score(spec, excerpts=args.excerpts)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        with args.out.open("a") as handle:
-            handle.write(json.dumps(row, sort_keys=True) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_row(args.out, row)
         generated = row["headline"]["generated"]
         print(f"{spec}: accuracy {generated['accuracy']} {generated['ci']}", flush=True)
     return 0

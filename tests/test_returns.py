@@ -19,8 +19,8 @@ def test_the_plan_climbs_every_run_rung_by_rung_with_three_seeds_up_to_eight_min
 
 def test_finished_points_are_read_back_so_a_restarted_sweep_skips_them(tmp_path):
     results = tmp_path / "r.jsonl"
-    returns._append(results, {"kind": "floor", "corpus": "bach"})
-    returns._append(results, {"kind": "point", "model": "gpt-events", "corpus": "bach", "seed": 1, "minutes": 0.5})
+    returns.append_row(results, {"kind": "floor", "corpus": "bach"})
+    returns.append_row(results, {"kind": "point", "model": "gpt-events", "corpus": "bach", "seed": 1, "minutes": 0.5})
     assert returns.finished(results) == {("gpt-events", "bach", 1, 0.5)}
     assert returns.Point("gpt-events", "bach", 1, 0.5).key in returns.finished(results)
 
@@ -42,7 +42,7 @@ def test_three_rungs_are_too_few_for_three_parameters_and_a_check():
 def test_a_headline_at_one_everywhere_is_saturated_not_flattened(tmp_path):
     results = tmp_path / "r.jsonl"
     for minutes in (0.5, 1, 2, 4):
-        returns._append(results, {"kind": "point", "model": "gpt-chords", "corpus": "jazz", "seed": 0,
+        returns.append_row(results, {"kind": "point", "model": "gpt-chords", "corpus": "jazz", "seed": 0,
                                   "minutes": minutes, "headline": {"accuracy": 1.0, "ci": [1.0, 1.0]}})
     curve = returns.curves(results)["gpt-chords:jazz"]
     assert curve["saturated"] and curve["fit"]["y_inf"] is None
@@ -59,12 +59,12 @@ def test_a_curve_still_falling_at_the_top_rung_is_called_not_flattened():
 
 def test_curves_summarise_a_results_file_per_model_and_corpus(tmp_path):
     results = tmp_path / "r.jsonl"
-    returns._append(results, {"kind": "floor", "corpus": "bach",
+    returns.append_row(results, {"kind": "floor", "corpus": "bach",
                               "headline": {"floor": {"accuracy": 0.5, "ci": [0.4, 0.6]}}})
     for minutes in (0.5, 1, 2, 4):
         for seed in (0, 1):
             acc = float(returns.power_law(minutes, 0.8, 0.15, 1.0)) + 0.01 * seed
-            returns._append(results, {"kind": "point", "model": "gpt-events", "corpus": "bach", "seed": seed,
+            returns.append_row(results, {"kind": "point", "model": "gpt-events", "corpus": "bach", "seed": seed,
                                       "minutes": minutes, "headline": {"accuracy": acc, "ci": None}})
     summary = returns.curves(results)
     curve = summary["gpt-events:bach"]

@@ -37,19 +37,19 @@ def results(tmp_path_factory):
     """One file for the module, so the bootstrap fits (cached per file by returns_view) run once."""
     path = tmp_path_factory.mktemp("returns") / "returns_curves.jsonl"
     for corpus in ("bach", "jazz"):
-        returns._append(path, _floor(corpus))
+        returns.append_row(path, _floor(corpus))
     for i, minutes in enumerate(RUNGS):
         for seed in (0, 1):
             # a transformer the classifier always tells apart, its NLL still falling
             for corpus in ("bach", "jazz"):
-                returns._append(path, _point("gpt-chords", corpus, seed, minutes, 1.0, [1.0, 1.0], 900 - 100 * i,
+                returns.append_row(path, _point("gpt-chords", corpus, seed, minutes, 1.0, [1.0, 1.0], 900 - 100 * i,
                                              8.0 / (i + 1) + 0.01 * seed))  # fmt: skip
             # a GAN whose headline comes down into the noise floor's interval at the top rung
             accuracy = float(returns.power_law(minutes, 0.5, 0.2, 1.0)) + 0.01 * seed
-            returns._append(path, _point("musegan-hybrid", "bach", seed, minutes, accuracy,
+            returns.append_row(path, _point("musegan-hybrid", "bach", seed, minutes, accuracy,
                                          [accuracy - 0.1, min(accuracy + 0.1, 1.0)], 300 / (i + 1), None))  # fmt: skip
     for minutes in RUNGS[:2]:  # a model with only its first rungs so far
-        returns._append(path, _point("image-gan", "jazz", 0, minutes, 0.9, [0.8, 0.97], 200.0, None))
+        returns.append_row(path, _point("image-gan", "jazz", 0, minutes, 0.9, [0.8, 0.97], 200.0, None))
     return path
 
 
