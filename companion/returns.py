@@ -6,8 +6,11 @@ One *run* is (model, corpus, seed). It trains on one thread with no step budget,
 does not depend on the total budget (linear warm-up, then the cosine over
 :data:`~companion.train.UNLIMITED_STEPS` steps, which is flat at these lengths), and stops at each rung
 of :data:`LADDER_MINUTES` CPU minutes of the training process; the next rung resumes the same
-checkpoint, so a rung's model is the same as a run stopped there. Seeds 0-2 climb to
-:data:`MULTI_SEED_MINUTES`, seed 0 to the top rung.
+checkpoint, so a rung's model is nearly the same as a run stopped there: the CPU seconds of a rung
+include the run's data preparation, redone at every resume (measured on bach: 1.4 CPU s for
+gpt-events, 10 s with the ``transpose3`` variant), so a laddered run trains for slightly less than
+one uninterrupted run of the same budget. Seeds 0-2 climb to :data:`MULTI_SEED_MINUTES`, one seed
+(0 unless ``--above-seed`` says otherwise) to the top rung.
 
 A run that early stopping on the validation NLL ends below a rung (the transformers' recipes stop
 after a number of evaluations without a better NLL, and keep the best weights) is not scored again
@@ -60,6 +63,15 @@ EXCERPTS = 48
 SPLIT = "valid"
 """The split every point is scored on (the test split is kept for the shipped checkpoints)."""
 
+VARIANTS: dict[str, dict] = {
+    "transpose3": {"augment_transpose": 3},
+}
+"""Named changes to a model's recipe (``--variant``), merged over it by :func:`companion.zoo.train`:
+``transpose3`` also trains on every piece transposed by -3..+3 semitones (seven times the training
+music, the codec fitted on all of it), which tests lesson 06's reading that the event transformer is
+stopped by its data, not by its representation. A variant's rows carry its name in ``"variant"``
+and belong in their own results file (``results/returns_variants.jsonl``)."""
+
 
 @dataclass(frozen=True)
 class Point:
@@ -69,10 +81,18 @@ class Point:
     corpus: str
     seed: int
     minutes: float
+    variant: str = ""
+    """A name of :data:`VARIANTS`, or "" for the recipe as it is."""
 
     @property
     def key(self) -> tuple:
-        return (self.model, self.corpus, self.seed, float(self.minutes))
+        return (self.model, self.corpus, self.seed, float(self.minutes), self.variant)
+
+    @property
+    def run_name(self) -> str:
+        """The run's checkpoint name under the runs folder."""
+        variant = f"-{self.variant}" if self.variant else ""
+        return f"{self.model}{variant}-{self.corpus}-seed{self.seed}"
 
 
 def plan(
@@ -81,14 +101,18 @@ def plan(
     ladder: Iterable[float] = LADDER_MINUTES,
     seeds: Iterable[int] = SEEDS,
     multi_seed_minutes: float = MULTI_SEED_MINUTES,
+    above_seed: int = 0,
+    variant: str = "",
 ) -> list[Point]:
     """Every point of the sweep, cheapest rung first across all runs (so an interrupted sweep has
-    every run's low rungs with all seeds before any run's top rung)."""
+    every run's low rungs with all seeds before any run's top rung). Rungs above
+    ``multi_seed_minutes`` are climbed by ``above_seed`` alone (seed 0 by default; another seed lets a
+    run whose checkpoint survives climb on instead of retraining seed 0 from step 0)."""
     return [
-        Point(model, corpus, seed, minutes)
+        Point(model, corpus, seed, minutes, variant)
         for minutes in ladder
         for seed in seeds
-        if seed == 0 or minutes <= multi_seed_minutes
+        if seed == above_seed or minutes <= multi_seed_minutes
         for model in models
         for corpus in corpora
     ]
@@ -102,7 +126,7 @@ def finished(results: Path) -> set[tuple]:
     for line in results.read_text().splitlines():
         row = json.loads(line)
         if row.get("kind") == "point":
-            keys.add((row["model"], row["corpus"], row["seed"], float(row["minutes"])))
+            keys.add((row["model"], row["corpus"], row["seed"], float(row["minutes"]), row.get("variant", "")))
     return keys
 
 
@@ -163,7 +187,8 @@ def score_point(point: Point, checkpoint_path: Path, excerpts: int) -> dict:
     torch.set_num_threads(1)
     corpus = _corpus(point.corpus)
     checkpoint = zoo.train(point.model, corpus, steps=UNLIMITED_STEPS, seed=point.seed, out=checkpoint_path,
-                           resume=True, max_cpu_seconds=point.minutes * 60, show_progress=False)  # fmt: skip
+                           resume=True, max_cpu_seconds=point.minutes * 60, show_progress=False,
+                           overrides=VARIANTS[point.variant] if point.variant else None)  # fmt: skip
     info = checkpoint["train"]
     started = time.process_time()
     loaded = zoo.loaded(checkpoint)
@@ -171,9 +196,10 @@ def score_point(point: Point, checkpoint_path: Path, excerpts: int) -> dict:
     yardstick = for_checkpoint(loaded, corpus, split=SPLIT, excerpts=excerpts, seed=0, nll=nll or None,
                                with_baselines=False)  # fmt: skip
     generated = yardstick["sets"]["generated"]
+    fields = {k: v for k, v in asdict(point).items() if k != "variant" or v}  # rows of the plain recipe: no key
     return {
         "kind": "point",
-        **asdict(point),
+        **fields,
         "split": SPLIT,
         "excerpts": excerpts,
         "train_cpu_seconds": info.get("cpu_seconds"),
@@ -222,21 +248,23 @@ def run(results: Path, points: list[Point], *, runs_dir: Path, excerpts: int, co
             row = floor_row(corpus, excerpts)
             append_row(results, row)
             yield row
-    stops = {(r["model"], r["corpus"], r["seed"]) for r in stopped_rows(results)}
+    stops = {(r["model"], r["corpus"], r["seed"], r.get("variant", "")) for r in stopped_rows(results)}
     for point in points:
         if point.key in present:
             continue
-        path = runs_dir / f"{point.model}-{point.corpus}-seed{point.seed}.pt"
+        path = runs_dir / f"{point.run_name}.pt"
         stop = stopped_before(path, point.minutes)
         if stop is not None:  # early stopping ended the run below this rung: every higher rung is that model
-            if (point.model, point.corpus, point.seed) not in stops:
-                row = {"kind": "stopped", "model": point.model, "corpus": point.corpus, "seed": point.seed, **stop}
+            run_key = (point.model, point.corpus, point.seed, point.variant)
+            if run_key not in stops:
+                row = {"kind": "stopped", "model": point.model, "corpus": point.corpus, "seed": point.seed,
+                       **({"variant": point.variant} if point.variant else {}), **stop}  # fmt: skip
                 append_row(results, row)
-                stops.add((point.model, point.corpus, point.seed))
+                stops.add(run_key)
                 yield row
             continue
         row = score_point(point, path, excerpts)
-        shutil.copyfile(path, runs_dir / f"{path.stem}-{point.minutes:g}min.pt")
+        shutil.copyfile(path, runs_dir / f"{point.run_name}-{point.minutes:g}min.pt")
         append_row(results, row)
         yield row
 
@@ -253,13 +281,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ladder", nargs="+", type=float, default=list(LADDER_MINUTES),
                         help=f"CPU-minute rungs (default {' '.join(f'{m:g}' for m in LADDER_MINUTES)}; "
                              f"add {EXTRA_RUNG} for a curve not flattened at 32)")
+    parser.add_argument("--above-seed", type=int, default=0,
+                        help=f"the one seed that climbs the rungs above {MULTI_SEED_MINUTES} CPU minutes (default 0)")
+    parser.add_argument("--variant", choices=sorted(VARIANTS), default="",
+                        help="a named change to the recipe (see VARIANTS); write its rows to their own file")
     parser.add_argument("--fast", action="store_true", help="two tiny rungs, one seed, 12 excerpts (a smoke run)")
     args = parser.parse_args(argv)
     if args.fast:
-        points = plan(args.models, args.corpora, ladder=(0.05, 0.1), seeds=(0,))
+        points = plan(args.models, args.corpora, ladder=(0.05, 0.1), seeds=(0,), variant=args.variant)
         excerpts = 12
     else:
-        points = plan(args.models, args.corpora, ladder=args.ladder, seeds=args.seeds)
+        points = plan(args.models, args.corpora, ladder=args.ladder, seeds=args.seeds, above_seed=args.above_seed,
+                      variant=args.variant)  # fmt: skip
         excerpts = EXCERPTS
     if args.runs is None:
         args.runs = Path("runs/returns-fast" if args.fast else "runs/returns")

@@ -21,8 +21,24 @@ def test_finished_points_are_read_back_so_a_restarted_sweep_skips_them(tmp_path)
     results = tmp_path / "r.jsonl"
     returns.append_row(results, {"kind": "floor", "corpus": "bach"})
     returns.append_row(results, {"kind": "point", "model": "gpt-events", "corpus": "bach", "seed": 1, "minutes": 0.5})
-    assert returns.finished(results) == {("gpt-events", "bach", 1, 0.5)}
+    assert returns.finished(results) == {("gpt-events", "bach", 1, 0.5, "")}
     assert returns.Point("gpt-events", "bach", 1, 0.5).key in returns.finished(results)
+
+
+def test_a_seed_other_than_0_can_climb_above_eight_minutes():
+    points = returns.plan(models=["image-gan"], corpora=["jazz"], ladder=(8, 16), seeds=(1, 2), above_seed=2)
+    assert [(p.seed, p.minutes) for p in points] == [(1, 8), (2, 8), (2, 16)]
+
+
+def test_a_variant_is_a_run_of_its_own_with_its_own_checkpoint_and_key(tmp_path):
+    plain = returns.Point("gpt-events", "bach", 0, 4)
+    augmented = returns.Point("gpt-events", "bach", 0, 4, variant="transpose3")
+    assert augmented.run_name == "gpt-events-transpose3-bach-seed0" != plain.run_name
+    results = tmp_path / "r.jsonl"
+    returns.append_row(results, {"kind": "point", "model": "gpt-events", "corpus": "bach", "seed": 0, "minutes": 4,
+                                 "variant": "transpose3"})  # fmt: skip
+    assert augmented.key in returns.finished(results) and plain.key not in returns.finished(results)
+    assert returns.VARIANTS["transpose3"] == {"augment_transpose": 3}
 
 
 def test_the_fit_recovers_a_known_floor_inside_its_interval():
