@@ -170,7 +170,7 @@ def floor_row(corpus_name: str, excerpts: int, seed: int = 0) -> dict:
         "excerpts": excerpts,
         "headline": result["headline"],
         "sets": {k: {"accuracy": v["classifier"]["features"]["accuracy"], "ci": v["classifier"]["features"]["ci"],
-                     "frechet": v.get("frechet"), "overlap_mean": v.get("overlap", {}).get("mean")}
+                     "frechet": v.get("frechet"), "overlap_mean": v.get("overlap", {}).get("mean_oa")}
                  for k, v in result["sets"].items()},  # fmt: skip
         "cost": result["cost"],
     }
@@ -212,7 +212,7 @@ def score_point(point: Point, checkpoint_path: Path, excerpts: int) -> dict:
         "headline": _headline(yardstick, "generated"),
         "floor": _headline(yardstick, "floor"),
         "frechet": generated.get("frechet"),
-        "overlap_mean": generated.get("overlap", {}).get("mean"),
+        "overlap_mean": generated.get("overlap", {}).get("mean_oa"),
         "score_cpu_seconds": round(time.process_time() - started, 1),
     }
 
