@@ -135,8 +135,9 @@ def format_table(rows: list[dict], columns: tuple[str, ...] = TABLE_COLUMNS) -> 
     width = max(len(r["model"]) for r in rows) + 2
     heads = [c.replace("_mean", "").replace("register_adherence", "register").replace("chord_tone_rate", "chord-tone")
              for c in columns]
-    lines = ["".join([f"{'model':<{width}}"] + [f"{h:>11}" for h in heads])]
+    widths = [max(11, len(h) + 2) for h in heads]
+    lines = ["".join([f"{'model':<{width}}"] + [f"{h:>{w}}" for h, w in zip(heads, widths)])]
     for row in rows:
-        cells = [f"{'-' if row.get(c) is None else row[c]:>11}" for c in columns]
+        cells = [f"{'-' if row.get(c) is None else row[c]:>{w}}" for c, w in zip(columns, widths)]
         lines.append(f"{row['model']:<{width}}" + "".join(cells))
     return "\n".join(lines)
