@@ -53,6 +53,7 @@ from pathlib import Path
 from .cli_models import (  # noqa: F401  (re-exported)
     _evaluate,
     _generate,
+    _interval,
     _print_nested,
     _print_published,
     _print_yardstick,
@@ -169,6 +170,11 @@ def _demo(args) -> int:
         f"({summary['samples_per_model']} seeds per model) next to the real test split"
     )
     print(format_table(summary["table"]))
+    print("\nyardstick headline of each shipped model, as stored (feature-classifier accuracy, 0.5 = "
+          "indistinguishable from real, 95 % interval; the real row: the noise floor):")  # fmt: skip
+    for row in summary["table"]:
+        head, source = row.get("headline") or {}, row.get("headline_source", "")
+        print(f"  {row['model']:<24}{_interval(head.get('accuracy'), head.get('ci')):<20}{source}")
     if summary["missing_checkpoints"]:
         print(f"no shipped checkpoint yet for: {', '.join(summary['missing_checkpoints'])}")
     print(f"\n{summary['piece']}, first {summary['bars']} bars, through the representations:")

@@ -42,7 +42,7 @@ from .data import load_corpus, registers_for
 from .files import write_atomically
 from .metrics import corpus_metrics
 from .train import UNLIMITED_STEPS
-from .yardstick import for_checkpoint, measure
+from .yardstick import for_checkpoint, headline_numbers, measure
 
 BARS = 8
 SAMPLES = 16
@@ -65,18 +65,6 @@ COLUMNS = (
 def _metrics_row(songs, registers, training) -> dict:
     metrics = corpus_metrics(songs, registers, training=training)
     return {k: metrics.get(k) for k in COLUMNS}
-
-
-def headline_numbers(yardstick: dict, name: str) -> dict:
-    """The figures of set ``name`` that a row carries: ``headline`` (``accuracy``, ``ci``),
-    ``frechet`` (``value``, ``ci``), ``overlap_mean`` and ``overlap_mean_ci``."""
-    result, frechet = yardstick["sets"][name], yardstick["sets"][name].get("frechet") or {}
-    return {
-        "headline": yardstick["headline"][name],
-        "frechet": {"value": frechet.get("value"), "ci": frechet.get("ci")},
-        "overlap_mean": result["overlap"].get("mean_oa"),
-        "overlap_mean_ci": result["overlap"].get("mean_oa_ci"),
-    }
 
 
 def full_yardstick(results: dict, model: str) -> dict:
