@@ -13,7 +13,8 @@ Verbs (later lessons add ``train``, ``generate``, ``evaluate`` to the same parse
     python -m companion ship CKPT.pt --corpus C [--path P] [--split-seed K] [--command "..."] [--excerpts 100]
     python -m companion demo [--out DIR] [--corpus C] [--seed S]
     python -m companion student --out DIR [--notebooks DIR]
-    python -m companion compare --corpus C [--budget-minutes M] [--seed S] [--out FILE.json] [--device D]
+    python -m companion compare --corpus C [--budget-minutes M] [--seed S] [--out FILE.json] [--excerpts 100]
+                                 [--models M ...] [--device D]
 
 CKPT is a checkpoint file or the name of a shipped one, ``model:corpus`` (e.g. ``gpt-chords:jsb``).
 
@@ -31,6 +32,9 @@ traceback); 1 only for a bug; 130 for a ``train`` stopped by SIGINT/SIGTERM, aft
 checkpoint (continue with ``--resume``). ``--json`` prints one JSON object on stdout and nothing
 else there. Output files are written whole or not at all (a temporary file, then a rename).
 
+``compare``'s ``--budget-minutes`` are CPU minutes of the training process per model, on one torch
+thread (:mod:`companion.compare`); every model is scored by the yardstick, as ``evaluate`` scores it.
+
 ``inspect`` and ``data`` never import torch (the verbs that need a model import it when they run).
 
 The parser is in :mod:`companion.cli_parser` and the model verbs (train, generate, evaluate, ship) in
@@ -46,7 +50,17 @@ import json
 import sys
 from pathlib import Path
 
-from .cli_models import _evaluate, _generate, _print_nested, _print_published, _ship, _train, _train_command  # noqa: F401
+from .cli_models import (  # noqa: F401  (re-exported)
+    _evaluate,
+    _generate,
+    _interval,
+    _print_nested,
+    _print_published,
+    _print_yardstick,
+    _ship,
+    _train,
+    _train_command,
+)
 from .cli_parser import CORPUS_CHOICES, PATH_HELP, _Parser, build_parser  # noqa: F401  (re-exported)
 from .errors import CompanionError
 
@@ -156,6 +170,11 @@ def _demo(args) -> int:
         f"({summary['samples_per_model']} seeds per model) next to the real test split"
     )
     print(format_table(summary["table"]))
+    print("\nyardstick headline of each shipped model, as stored (feature-classifier accuracy, 0.5 = "
+          "indistinguishable from real, 95 % interval; the real row: the noise floor):")  # fmt: skip
+    for row in summary["table"]:
+        head, source = row.get("headline") or {}, row.get("headline_source", "")
+        print(f"  {row['model']:<24}{_interval(head.get('accuracy'), head.get('ci')):<20}{source}")
     if summary["missing_checkpoints"]:
         print(f"no shipped checkpoint yet for: {', '.join(summary['missing_checkpoints'])}")
     print(f"\n{summary['piece']}, first {summary['bars']} bars, through the representations:")
@@ -179,9 +198,18 @@ def _compare(args) -> int:
     from .demo import format_table
 
     if args.budget_minutes <= 0:
-        raise CompanionError(f"--budget-minutes {args.budget_minutes}: must be > 0")
+        raise CompanionError(f"--budget-minutes {args.budget_minutes}: must be > 0 (CPU minutes per model)")
+    if args.excerpts < 1:
+        raise CompanionError(f"--excerpts {args.excerpts}: compare scores every model by the yardstick; give 1 or more")
     out = Path(args.out or f"results/compare-{args.corpus}.json")
-    results = compare(args.corpus, budget_minutes=args.budget_minutes, seed=args.seed, out=out, device=args.device)
+    results = compare(args.corpus, budget_minutes=args.budget_minutes, seed=args.seed, out=out, device=args.device,
+                      models=args.models, excerpts=args.excerpts)  # fmt: skip
     print(format_table(results["rows"]))
+    sets = {row["model"]: row["yardstick"]["sets"]["generated"] for row in results["rows"][1:]}
+    sets |= results["yardstick"]["sets"]  # the floor and the baselines, measured once for the corpus
+    _print_yardstick({"settings": results["yardstick"]["settings"], "sets": sets})
+    print(f"\nwhat each model cost ({results['budget_minutes']:g} {results['budget']}):")
+    print(format_table(results["rows"][1:], ("steps", "train_cpu_seconds", "yardstick_cpu_seconds",
+                                             "nll_nats_per_frame")))  # fmt: skip
     print(f"-> {out}")
     return 0

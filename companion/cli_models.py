@@ -108,16 +108,18 @@ def _interval(value, ci, digits: int = 2) -> str:
 
 
 def _print_yardstick(yardstick: dict) -> None:
-    """The yardstick's sets side by side (``--json`` has every figure; README "The yardstick")."""
+    """The yardstick's sets side by side (``--json`` has every figure; README "The yardstick"); ``compare``
+    prints its models' generated sets, then the floor and baselines, through it."""
     settings = yardstick["settings"]
     print(f"\nyardstick: {settings.get('excerpts')} {settings.get('bars')}-bar excerpts per set against real "
           "training excerpts (classifier accuracy 0.5 = indistinguishable, 95 % intervals)")  # fmt: skip
-    print(f"  {'set':<11}{'feature classifier':<22}{'roll classifier':<22}{'Fréchet (features)':<28}"
+    width = max(11, *(len(name) + 2 for name in yardstick["sets"]))  # compare's sets are model names
+    print(f"  {'set':<{width}}{'feature classifier':<22}{'roll classifier':<22}{'Fréchet (features)':<28}"
           f"{'mean overlap':<20}copy rate")  # fmt: skip
     for name, row in yardstick["sets"].items():
         features, roll = row["classifier"]["features"], row["classifier"].get("roll") or {}
         frechet, overlap = row.get("frechet") or {}, row.get("overlap") or {}
-        print(f"  {name:<11}{_interval(features['accuracy'], features.get('ci')):<22}"
+        print(f"  {name:<{width}}{_interval(features['accuracy'], features.get('ci')):<22}"
               f"{_interval(roll.get('accuracy'), roll.get('ci')):<22}"
               f"{_interval(frechet.get('value'), frechet.get('ci'), 1):<28}"
               f"{_interval(overlap.get('mean_oa'), overlap.get('mean_oa_ci')):<20}"

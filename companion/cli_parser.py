@@ -117,6 +117,8 @@ def _add_model_verbs(verbs, torch_options, split_options, device_options) -> Non
 
 def _add_course_verbs(verbs, torch_options, split_options, device_options) -> None:
     """``ship``, ``compare``, ``student``, ``demo`` and ``quiz-tally``: the course's own jobs."""
+    from .zoo import MODELS
+
     ship = verbs.add_parser(
         "ship",
         help="make a trained checkpoint shippable: drop optimiser state, evaluate, write the manifest",
@@ -131,13 +133,19 @@ def _add_course_verbs(verbs, torch_options, split_options, device_options) -> No
 
     compare = verbs.add_parser(
         "compare",
-        help="every architecture, same corpus, same wall-clock budget",
+        help="every architecture, same corpus, same CPU budget, scored by the yardstick",
         parents=[torch_options, device_options],
     )
     compare.add_argument("--corpus", required=True, choices=("bach", "jazz"))
-    compare.add_argument("--budget-minutes", type=float, default=2.0, help="training minutes per model")
+    compare.add_argument("--budget-minutes", type=float, default=2.0,
+                         help="training budget per model in CPU minutes of the training process, one torch thread "
+                              "(default 2)")  # fmt: skip
     compare.add_argument("--seed", type=int, default=0)
     compare.add_argument("--out", help="results JSON (default: results/compare-CORPUS.json)")
+    compare.add_argument("--excerpts", type=int, default=100,
+                         help="generated 8-bar excerpts per model for the yardstick (default 100, as evaluate)")
+    compare.add_argument("--models", nargs="+", choices=tuple(MODELS), metavar="MODEL",
+                         help="only these models (default: every model that takes the corpus)")
 
     student = verbs.add_parser("student", help="write student versions of the lesson notebooks")
     student.add_argument("--out", required=True, help="folder for the student notebooks")

@@ -4,8 +4,12 @@ checkpoint, next to the real data -- and one real piece through the representati
 For each model of :data:`companion.zoo.MODELS` that has a shipped checkpoint for the corpus, the demo
 generates ``DEMO_BARS`` bars (seeded), writes ``DIR/<model>.mid``, ``.wav`` and ``.png``, and measures
 the shared metrics (:func:`companion.metrics.corpus_metrics`) over ``DEMO_SAMPLES`` generated pieces,
-next to the same metrics of the real test split (first row). ``DIR/summary.json`` holds the table,
-the timings and the list of files; the table is printed.
+next to the same metrics of the real test split (first row). Each model's row also carries its
+**yardstick headline** as stored for the shipped checkpoint (feature-classifier accuracy with its 95 %
+interval, Fréchet distance, mean overlap; ``headline_source`` says from where: its manifest or
+``results/shipped_yardstick.jsonl``, matched by sha256; nothing is measured), and the real row the
+noise floor's. ``DIR/summary.json`` holds the table, the timings and the list of files; the table
+and the headlines are printed.
 
 ``DIR/representations/`` holds the first ``DEMO_BARS`` bars of a real test piece as each
 representation gives it back (lesson 01): ``original``; ``roll-12-binary`` and ``roll-16th-binary``
@@ -24,7 +28,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import zoo
+from . import shipped, zoo
 from .audio import fluidsynth_available, write_wav
 from .codecs import pianoroll
 from .data import load_corpus, registers_for
@@ -78,6 +82,17 @@ def _row(name: str, metrics: dict, **extra) -> dict:
     return {"model": name} | {k: metrics.get(k) for k in TABLE_COLUMNS} | extra
 
 
+def _headline(path: Path, real_row: dict) -> dict:
+    """The shipped model's yardstick figures as stored (:func:`companion.shipped.headline`: nothing is
+    measured), and the noise floor's headline into ``real_row``; ``headline`` None where none is stored."""
+    stored = shipped.headline(path)
+    if stored is None:
+        return {"headline": None, "headline_source": "not scored (python -m companion.shipped)"}
+    real_row.setdefault("headline", stored["floor"])
+    return {k: stored[k] for k in ("headline", "frechet", "overlap_mean", "overlap_mean_ci")} | {
+        "headline_source": f"{stored['split']} split, {stored['excerpts']} excerpts, {stored['source']}"}
+
+
 def run_demo(out: Path, corpus: str = "bach", seed: int = 0) -> dict:
     """Write the demo files into ``out`` and return (and save) ``summary.json``'s content."""
     started = time.perf_counter()
@@ -101,7 +116,7 @@ def run_demo(out: Path, corpus: str = "bach", seed: int = 0) -> dict:
         samples = [song] + [zoo.generate(checkpoint, bars=DEMO_BARS, seed=seed + k) for k in range(1, DEMO_SAMPLES)]
         files += _write_all(song, out / name, f"{name} on {corpus}, seed {seed}")
         metrics = corpus_metrics(samples, registers, training=data.train)
-        table.append(_row(name, metrics, generation_seconds=round(seconds, 3)))
+        table.append(_row(name, metrics, generation_seconds=round(seconds, 3)) | _headline(path, table[0]))
 
     piece = data.test[seed % len(data.test)]
     excerpt = piece.crop(0, DEMO_BARS * piece.ticks_per_bar)
@@ -135,8 +150,9 @@ def format_table(rows: list[dict], columns: tuple[str, ...] = TABLE_COLUMNS) -> 
     width = max(len(r["model"]) for r in rows) + 2
     heads = [c.replace("_mean", "").replace("register_adherence", "register").replace("chord_tone_rate", "chord-tone")
              for c in columns]
-    lines = ["".join([f"{'model':<{width}}"] + [f"{h:>11}" for h in heads])]
+    widths = [max(11, len(h) + 2) for h in heads]
+    lines = ["".join([f"{'model':<{width}}"] + [f"{h:>{w}}" for h, w in zip(heads, widths)])]
     for row in rows:
-        cells = [f"{'-' if row.get(c) is None else row[c]:>11}" for c in columns]
+        cells = [f"{'-' if row.get(c) is None else row[c]:>{w}}" for c, w in zip(columns, widths)]
         lines.append(f"{row['model']:<{width}}" + "".join(cells))
     return "\n".join(lines)

@@ -1,8 +1,10 @@
 """Reading and summarising the stored results the conclusion lesson is built on.
 
 ``results/compare-<corpus>.json`` comes from ``python -m companion compare`` (every architecture,
-same corpus, same wall-clock budget); the lessons' sweeps (``results/<name>.json``) come from
-``python -m companion.measurements.<lesson>.<module>``. Each file records the command that made it.
+same corpus, same CPU budget, scored by the yardstick; the committed files predate that: 1.5
+wall-clock minutes and the per-metric table only, which is all :func:`table_rows` reads); the
+lessons' sweeps (``results/<name>.json``) come from ``python -m companion.measurements.<lesson>.<module>``.
+Each file records the command that made it.
 
 Used by notebook 06_diminishing_returns.
 """

@@ -11,7 +11,11 @@ checkpoints trained before manifests recorded CPU time), ``wall_seconds`` and ``
 yardstick's ``headline`` (every set's feature-classifier accuracy with its interval), ``roll``
 (the roll classifier's), ``frechet`` and ``overlap_mean`` of the generated set, and its ``nll``.
 
-Used by notebook 06.
+:func:`headline` gives the demo (``python -m companion demo``) each shipped model's headline numbers
+without measuring anything: from the manifest's yardstick (``ship --excerpts``) or else from this
+file's line of the same sha256.
+
+Used by notebook 06 and :mod:`companion.demo`.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from typing import Any
 
 EXCERPTS = 100
 SPLIT = "test"
+RESULTS = Path(__file__).resolve().parents[1] / "results" / "shipped_yardstick.jsonl"
+"""This module's results file in a source checkout (absent from an installed wheel)."""
 
 
 def scored(results: Path) -> set[str]:
@@ -40,6 +46,37 @@ def read(results: Path) -> dict[str, dict[str, Any]]:
             row = json.loads(line)
             latest[f"{row['model']}:{row['corpus']}"] = row
     return latest
+
+
+def headline(checkpoint: Path, results: Path = RESULTS) -> dict[str, Any] | None:
+    """The yardstick's figures of the shipped ``checkpoint`` (a ``.pt`` path with its manifest beside it)
+    on the test split, as stored: the manifest's ``metrics.test.yardstick`` (written by ``ship
+    --excerpts``) or else the line of ``results`` with the manifest's sha256; None where neither has it.
+
+    Returns :func:`companion.yardstick.headline_numbers` of the generated set (``headline``,
+    ``frechet``, ``overlap_mean``, ``overlap_mean_ci``; the results file stores no overlap interval)
+    and ``floor`` (the noise floor's headline), ``excerpts``, ``split`` and ``source``."""
+    from .yardstick import headline_numbers
+
+    path = checkpoint.with_suffix(".json")
+    manifest = json.loads(path.read_text())
+    yardstick = (manifest.get("metrics", {}).get("test") or {}).get("yardstick")
+    if yardstick:
+        numbers = headline_numbers(yardstick, "generated")
+        stored = {"headline": yardstick["headline"], "excerpts": yardstick["settings"]["excerpts"]}
+        source = f"{path.name} (metrics.test.yardstick)"
+    else:
+        lines = filter(None, results.read_text().splitlines() if results.exists() else [])
+        stored = next((row for row in map(json.loads, lines) if row["sha256"] == manifest["sha256"]), None)
+        if stored is None:
+            return None
+        frechet = stored.get("frechet") or {}
+        numbers = {"headline": stored["headline"]["generated"],
+                   "frechet": {"value": frechet.get("value"), "ci": frechet.get("ci")},
+                   "overlap_mean": stored.get("overlap_mean"), "overlap_mean_ci": None}  # fmt: skip
+        source = f"{results.name} (the line of sha256 {manifest['sha256'][:12]})"
+    return numbers | {"floor": stored["headline"]["floor"], "excerpts": stored["excerpts"], "split": SPLIT,
+                      "source": source}  # fmt: skip
 
 
 def score(spec: str, *, excerpts: int = EXCERPTS, seed: int = 0) -> dict[str, Any]:

@@ -76,6 +76,11 @@ def test_demo_writes_midi_audio_pictures_and_a_summary(tmp_path):
     for model in shipped:
         assert {f"{model}.mid", f"{model}.wav", f"{model}.png"} <= set(summary["files"])
         assert read_midi(out / f"{model}.mid").num_notes > 0
+    for row in summary["table"][1:]:  # every shipped bach model is scored (results/shipped_yardstick.jsonl)
+        low, high = row["headline"]["ci"]
+        assert low <= row["headline"]["accuracy"] <= high and "test split, 100 excerpts" in row["headline_source"]
+    floor = summary["table"][0]["headline"]  # the real row: the noise floor, near 0.5
+    assert floor["ci"][0] <= 0.5 <= floor["ci"][1]
     rows = {row["version"]: row for row in summary["representations"]}
     assert rows["original"]["notes_exact_pct"] == 100.0
     assert rows["roll-12-binary"]["notes"] < rows["original"]["notes"]

@@ -22,3 +22,25 @@ def test_a_shipped_checkpoint_is_scored_once_with_what_it_cost(tmp_path, capsys)
     assert row["headline"]["copy"]["accuracy"] < row["headline"]["random"]["accuracy"]
     assert shipped.read(out)["musegan-hybrid:bach"] == row
     assert "musegan-hybrid:bach: accuracy" in capsys.readouterr().out
+
+
+def test_the_demo_reads_a_shipped_models_headline_from_its_manifest_or_else_the_results_line(tmp_path):
+    with_yardstick = zoo.shipped_path("gpt-events", "jazz")  # shipped with `ship --excerpts 100`
+    stored = json.loads(with_yardstick.with_suffix(".json").read_text())["metrics"]["test"]["yardstick"]
+    numbers = shipped.headline(with_yardstick, results=tmp_path / "none.jsonl")
+    assert numbers["headline"] == stored["headline"]["generated"] and numbers["floor"] == stored["headline"]["floor"]
+    assert (numbers["split"], numbers["excerpts"]) == ("test", 100) and "metrics.test.yardstick" in numbers["source"]
+
+    without = zoo.shipped_path("musegan-hybrid", "jazz")  # shipped before manifests held a yardstick
+    assert shipped.headline(without, results=tmp_path / "none.jsonl") is None
+    sha256 = json.loads(without.with_suffix(".json").read_text())["sha256"]
+    results = tmp_path / "shipped.jsonl"
+    headline = {"generated": {"accuracy": 1.0, "ci": [1.0, 1.0]}, "floor": {"accuracy": 0.59, "ci": [0.49, 0.73]}}
+    line = {"sha256": sha256, "split": "test", "excerpts": 100, "overlap_mean": 0.66, "headline": headline,
+            "frechet": {"value": 68.1, "ci": [61.0, 75.1], "dims": 39}}  # fmt: skip
+    other = line | {"sha256": "0" * 64, "headline": {"generated": {"accuracy": 0.5}, "floor": {}}}  # another checkpoint
+    results.write_text(json.dumps(other) + "\n" + json.dumps(line) + "\n")
+    numbers = shipped.headline(without, results=results)
+    assert numbers["headline"] == {"accuracy": 1.0, "ci": [1.0, 1.0]} and numbers["floor"]["accuracy"] == 0.59
+    assert numbers["frechet"] == {"value": 68.1, "ci": [61.0, 75.1]} and numbers["overlap_mean"] == 0.66
+    assert sha256[:12] in numbers["source"]

@@ -23,7 +23,9 @@ per-track pitch and duration distributions; ``shuffled`` -- real training bars s
 rate belongs in the yardstick).
 
 **Headline**: the feature classifier's held-out accuracy (0.5 = indistinguishable from real, 1.0 =
-told apart every time), with its group-bootstrap interval; the other figures stand beside it.
+told apart every time), with its group-bootstrap interval; the other figures stand beside it
+(:func:`headline_numbers`: the headline, Fréchet distance and mean overlap of one set, with their
+intervals, as ``compare`` and the demo carry them).
 
 JSON keys of :func:`measure`'s result:
 
@@ -65,6 +67,7 @@ from .core import (
     CopyIndex,
     ExcerptSet,
     baselines,
+    headline_numbers,
     measure,
     per_track_overlap,
     plain,
@@ -87,6 +90,7 @@ __all__ = [
     "for_checkpoint",
     "generate_excerpts",
     "guaranteed_for",
+    "headline_numbers",
     "measure",
     "per_track_overlap",
     "plain",

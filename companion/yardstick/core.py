@@ -49,6 +49,19 @@ def _headline(sets: dict[str, dict]) -> dict:
     return out
 
 
+def headline_numbers(yardstick: dict, name: str) -> dict:
+    """The figures of set ``name`` of a :func:`measure` result that a results row carries (``compare``,
+    the demo): ``headline`` (``accuracy``, ``ci``), ``frechet`` (``value``, ``ci``), ``overlap_mean``
+    and ``overlap_mean_ci``."""
+    result, frechet = yardstick["sets"][name], yardstick["sets"][name].get("frechet") or {}
+    return {
+        "headline": yardstick["headline"][name],
+        "frechet": {"value": frechet.get("value"), "ci": frechet.get("ci")},
+        "overlap_mean": result["overlap"].get("mean_oa"),
+        "overlap_mean_ci": result["overlap"].get("mean_oa_ci"),
+    }
+
+
 def measure(
     real_train: Sequence[Song],
     real_test: Sequence[Song],
