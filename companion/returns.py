@@ -316,12 +316,16 @@ if __name__ == "__main__":
 
 # ============================================================================ curves and floors
 def read(results: Path) -> tuple[list[dict], dict[str, dict]]:
-    """The point rows and the floor row of each corpus in a results file."""
-    points, floors = [], {}
+    """The point rows and the floor row of each corpus in a results file. A point written twice (two
+    sweeps that ran the same run at once) counts once: its first line."""
+    points, floors, seen = [], {}, set()
     for line in Path(results).read_text().splitlines():
         row = json.loads(line)
         if row["kind"] == "point":
-            points.append(row)
+            key = (row["model"], row["corpus"], row["seed"], float(row["minutes"]), row.get("variant", ""))
+            if key not in seen:
+                seen.add(key)
+                points.append(row)
         elif row["kind"] == "floor":
             floors[row["corpus"]] = row
     return points, floors

@@ -104,3 +104,12 @@ def test_a_run_that_stopped_early_is_not_scored_again_above_its_stop(tmp_path, m
     info["stopped_early"] = False
     assert returns.stopped_before(path, 64) is None
     assert returns.stopped_before(tmp_path / "missing.pt", 64) is None
+
+
+def test_a_point_written_twice_counts_once(tmp_path):
+    results = tmp_path / "r.jsonl"
+    for accuracy in (0.9, 0.8):
+        returns.append_row(results, {"kind": "point", "model": "gpt-events", "corpus": "bach", "seed": 0,
+                                     "minutes": 1, "headline": {"accuracy": accuracy, "ci": [0.7, 1.0]}})  # fmt: skip
+    points, _ = returns.read(results)
+    assert [p["headline"]["accuracy"] for p in points] == [0.9]
