@@ -29,6 +29,16 @@ def test_a_variant_below_the_plain_band_is_a_gain_shown_and_an_overlap_is_not(tm
     assert "below the plain recipe's band: a gain shown" in sentence
 
 
+def test_a_plain_best_beyond_the_variants_ladder_is_not_ranked(tmp_path):
+    plain, variant = tmp_path / "plain.jsonl", tmp_path / "variant.jsonl"
+    _point(plain, 8, 0.9, [0.82, 0.98])
+    _point(plain, 32, 0.69, [0.6, 0.78])
+    _point(variant, 8, 0.98, [0.95, 1.0], variant="transpose3")
+    sentence = variant_verdict(plain, variant)
+    assert "overlapping" in sentence and "worse" not in sentence
+    assert "0.69 [0.60, 0.78] at 32 CPU min, lies above the variant's top rung (8)" in sentence
+
+
 def test_without_points_the_sentence_says_so(tmp_path):
     plain, variant = tmp_path / "plain.jsonl", tmp_path / "variant.jsonl"
     _point(plain, 4, 0.9, [0.8, 1.0])
