@@ -10,10 +10,10 @@ The "generated" set is the shuffled-bars baseline drawn once more (a stand-in mo
 needed), so every stage of a real evaluation runs: excerpts, features, the metrics table, and for
 each of the five sets (generated, floor, three baselines) overlap, both classifiers and the Fréchet
 distance. A script, not a test: it prints figures and asserts nothing about time. Times are process
-CPU seconds (``time.process_time``) per stage, one thread, plus the wall time; on a shared machine
-the wall time measures the neighbours. With 1,000 excerpts the 1,000 x 1,000 within-set distances
-are subsampled to 1,000 before smoothing, and the Bach test split (36 pieces, 304 windows) gives only
-304 floor excerpts, so that row measures cost, not a better floor.
+CPU seconds (``time.process_time``) per stage, one thread (torch's and numpy's OpenBLAS), plus the
+wall time; on a shared machine the wall time measures the neighbours. With 1,000 excerpts the
+1,000 x 1,000 within-set distances are subsampled to 1,000 before smoothing, and the Bach test split
+(36 pieces, 304 windows) gives only 304 floor excerpts, so that row measures cost, not a better floor.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import torch
 
 from companion import yardstick
 from companion.data import load_corpus, registers_for
+from companion.device import blas_threads
 
 
 def main() -> None:
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     torch.set_num_threads(1)
+    blas_threads(1)  # numpy's OpenBLAS too: its idle threads spin and count as CPU time
     corpus = load_corpus(args.corpus)
     print(f"{platform.system()} {platform.machine()}, CPython {platform.python_version()}, torch {torch.__version__}, "
           f"1 thread; corpus {args.corpus}: {len(corpus.train)} train / {len(corpus.test)} test pieces")  # fmt: skip

@@ -21,7 +21,8 @@ CKPT is a checkpoint file or the name of a shipped one, ``model:corpus`` (e.g. `
 Two seeds, kept apart: ``--split-seed`` says how ``bach``, ``jazz`` and ``folder`` are cut into
 train/valid/test (give ``evaluate`` the same one as ``train``, default 0: the split of every shipped
 checkpoint); ``--seed`` seeds training, sampling and generation. ``--threads N`` (train, generate,
-evaluate, demo, compare) sets torch's CPU threads; on a shared or busy machine 1 is often fastest.
+evaluate, demo, compare) sets torch's CPU threads and numpy's OpenBLAS threads
+(:func:`companion.device.blas_threads`); on a shared or busy machine 1 is often fastest.
 ``--device auto|cpu|cuda|mps`` (train, generate, evaluate, compare; default ``auto``: CUDA or MPS
 where present, else the CPU) says where the network runs. Seeds stay CPU generators and checkpoints
 hold CPU tensors; the shipped figures and MIDI bytes are CPU ones (``--device cpu`` reproduces them
@@ -114,7 +115,10 @@ def _set_threads(threads: int | None) -> None:
         raise CompanionError(f"--threads {threads}: choose 1..256")
     import torch
 
+    from .device import blas_threads
+
     torch.set_num_threads(threads)
+    blas_threads(threads)
 
 
 def _data(args) -> int:

@@ -211,17 +211,25 @@ class Song:
         tracks = []
         for t in self.tracks:
             notes = []
-            for n in t.notes:
-                s, e = max(n.start, start), min(n.end, end)
+            for n in t.notes:  # what max(n.start, start), min(n.end, end) and replace(n, ...) give, without their calls
+                note_start = n.start
+                if note_start >= end:
+                    continue
+                note_end = note_start + n.duration
+                if note_end <= start:
+                    continue
+                s = start if start > note_start else note_start
+                e = end if end < note_end else note_end
                 if e > s:
-                    notes.append(replace(n, start=s - start, duration=e - s))
+                    notes.append(type(n)(s - start, n.pitch, e - s, n.velocity))
             tracks.append(replace(t, notes=notes))
         chords = [
             replace(c, tick=max(c.tick, start) - start, duration=min(c.tick + c.duration, end) - max(c.tick, start))
             for c in self.chords
             if c.tick < end and c.tick + c.duration > start
         ]
-        return self.copy(tracks=tracks, chords=chords, length=end - start)
+        return replace(self, tracks=tracks, tempos=list(self.tempos), time_signatures=list(self.time_signatures),
+                       chords=chords, length=end - start)  # fmt: skip
 
     def is_on_grid(self, steps_per_beat: int) -> bool:
         """True when every note start and duration is a whole number of grid steps."""

@@ -115,3 +115,27 @@ def test_cuda_trains_generates_and_saves_cpu_tensors(tmp_path):
     assert midi_bytes(song) == midi_bytes(zoo.generate(saved, bars=2, seed=0, device="cuda"))
     musegan = zoo.train("musegan-hybrid", load_corpus("jazz"), steps=2, out=tmp_path / "m.pt", device="cuda")
     assert zoo.generate(musegan, bars=4, seed=0, device="cuda").num_bars == 4
+
+
+def test_blas_threads_caps_the_openblas_pools_numpy_loaded():
+    import ctypes
+    from pathlib import Path
+
+    import numpy as np
+
+    from companion.device import blas_threads
+
+    maps = Path("/proc/self/maps")
+    lines = maps.read_text().splitlines() if maps.exists() else []
+    libraries = sorted({line.split()[-1] for line in lines if "openblas" in line})
+    getters = [getattr(ctypes.CDLL(p), "scipy_openblas_get_num_threads64_", None) for p in libraries]
+    getters = [g for g in getters if g is not None]
+    before = [g() for g in getters]
+    try:
+        assert blas_threads(1) >= len(getters)
+        assert [g() for g in getters] == [1] * len(getters)
+        a = np.arange(12.0).reshape(3, 4)
+        assert np.array_equal(a @ a.T, np.einsum("ij,kj->ik", a, a))
+    finally:
+        if before:
+            blas_threads(max(before))

@@ -174,6 +174,42 @@ def test_decode_is_tolerant_of_any_token_sequence(tokens):
         assert chord.duration > 0
 
 
+def _check_running_length(codec: EventCodec, tokens: list[int], cuts: list[int]) -> None:
+    running, read = codec.running_length(), 0
+    for cut in sorted(cuts):
+        running.read(tokens[read:cut])
+        read = cut
+        song = codec.decode(tokens[:cut])
+        known = running.end_and_bar()
+        if known is None:  # only where decode reads the frame serialisation
+            assert events.FRAME in tokens[:cut]
+        else:
+            assert known == (song.end_tick, song.ticks_per_bar), cut
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, len(VOCAB) - 1), max_size=300), st.lists(st.integers(0, 301), max_size=12))
+def test_the_running_length_is_decode_s_on_any_token_sequence(tokens, cuts):
+    tokens = [events.BOS, *tokens]
+    _check_running_length(EventCodec(), tokens, [min(c, len(tokens)) for c in cuts] + [len(tokens)])
+
+
+@pytest.mark.parametrize("pitch", ["degree", "absolute"])
+def test_the_running_length_is_decode_s_on_real_and_garbled_songs(jazz, pitch):
+    codec = EventCodec(pitch)
+    codec.fit(jazz.train)
+    rng = np.random.default_rng(0)
+    for song in jazz.train[:6]:
+        tokens = codec.encode(song)[:-1]  # no EOS: what sampling grows
+        garbled = [int(rng.integers(3, len(VOCAB))) if rng.random() < 0.1 else t for t in tokens]
+        for ids in (tokens, garbled):
+            _check_running_length(codec, ids, rng.integers(0, len(ids) + 1, size=15).tolist() + [len(ids)])
+    assert EventCodec().running_length() is not None
+    frames = EventCodec()
+    frames.fit_frames([np.zeros((2, 88), dtype=np.uint8)])
+    assert frames.running_length() is None
+
+
 # ----------------------------------------------------------------------------- JSB frames
 def test_jsb_serialisation_is_a_bijection_on_the_benchmark(jsb):
     codec = EventCodec()

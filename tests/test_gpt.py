@@ -116,6 +116,21 @@ def test_generate_is_seeded_cached_and_respects_options():
         model.generate([1], 3, temperature=0)
 
 
+def test_the_preallocated_cache_gives_the_bits_of_concatenating_the_cache():
+    model = tiny().eval()
+    ids = torch.randint(3, 11, (5, 7), generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        _, joined = model._run(ids)
+        last, kept = model._prefill(ids)
+        assert torch.equal(last, model._run(ids)[0][:, -1])
+        for length in range(7, 12):
+            token = torch.full((5, 1), length % 11)
+            a, joined = model._run(token, start=length, caches=joined)
+            b, kept = model._run(token, start=length, caches=kept)
+            assert torch.equal(a, b)
+    assert [c.length for c in kept] == [12] * len(kept)
+
+
 def test_training_prints_no_warnings_and_learns():
     model = tiny(vocab=6, dropout=0.1)
     seqs = [[1, 4, 5, 4, 5, 4, 5, 4, 5, 2]] * 8

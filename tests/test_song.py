@@ -46,6 +46,19 @@ def test_crop_cuts_notes_at_the_window():
     assert cropped.tracks[0].notes == [Note(0, 60, 480), Note(480, 62, 480)]
 
 
+def test_crop_keeps_what_sounds_in_the_window_and_shares_no_list():
+    notes = [Note(0, 60, 480, 70), Note(480, 61, 0), Note(480, 62, 480), Note(900, 63, 600, 100), Note(1440, 64, 10),
+             Note(100, 65, 380), Note(0, 66, 2000)]  # fmt: skip
+    song = Song([Track("a", 5, False, notes)], time_signatures=[TimeSignature(0, 3, 4)])
+    cropped = song.crop(480, 1440)
+    expected = [Note(max(n.start, 480) - 480, n.pitch, min(n.end, 1440) - max(n.start, 480), n.velocity)
+                for n in notes if min(n.end, 1440) > max(n.start, 480)]  # fmt: skip
+    assert cropped.tracks[0].notes == expected == [Note(0, 62, 480), Note(420, 63, 540, 100), Note(0, 66, 960)]
+    assert (cropped.length, cropped.tracks[0].program, cropped.time_signatures) == (960, 5, song.time_signatures)
+    assert cropped.time_signatures is not song.time_signatures and cropped.tempos is not song.tempos
+    assert song.tracks[0].notes == notes
+
+
 def test_an_empty_song_has_zero_length():
     song = Song()
     assert song.end_tick == 0 and song.num_bars == 0 and song.duration_seconds == 0

@@ -23,7 +23,9 @@ Optional members the GPT pipeline uses when a codec has them (not part of the pr
 ``unk_id`` (never sampled; ``rare_ids()`` lists tokens the trainer may replace by it, see
 ``LMConfig.rare_to_unk``), ``frames_per_bar`` (generation samples exactly that many tokens per bar),
 ``generation_chunk`` (otherwise, tokens sampled between checks of the decoded length),
-and ``song_frames(song)`` (per-frame NLL on songs).
+``running_length()`` (that check read token by token, without decoding: see
+:meth:`companion.codecs.events.EventCodec.running_length`) and ``song_frames(song)`` (per-frame NLL
+on songs).
 
 Used by notebooks 04_gpt_chords, 05_event_tokens, 06_diminishing_returns.
 """

@@ -13,8 +13,9 @@ The network knows only tensors; the codecs of :mod:`companion.codecs` give token
 * :meth:`GPT.window_nll` -- per-token NLL of one long sequence with sliding windows no longer than
   the training context (sinusoidal positions do not extrapolate; lesson 04, section 2).
 * :meth:`GPT.generate` -- sampling with temperature, top-k, top-p, banned tokens and a seeded
-  ``torch.Generator``; a key/value cache makes each new token cost one position, and when the
-  cache reaches ``max_len`` it restarts from the last ``max_len // 2`` tokens.
+  ``torch.Generator``; a key/value cache (:class:`KVCache`, buffers allocated once) makes each new
+  token cost one position, and when the cache reaches ``max_len`` it restarts from the last
+  ``max_len // 2`` tokens.
 
 Used by notebooks 04_gpt_chords, 05_event_tokens and 06_diminishing_returns.
 """
@@ -72,8 +73,32 @@ def sinusoidal_encoding(max_len: int, d_model: int) -> torch.Tensor:
     return encoding
 
 
+class KVCache:
+    """One layer's keys and values (batch, heads, ``capacity``, head width) in buffers allocated once:
+    :meth:`append` writes the new positions in place and returns views of the filled part, so a
+    generated token costs one position's copy, not a copy of everything cached (what concatenating
+    the cache with each new key did). The attention reads the same numbers either way."""
+
+    def __init__(self, k: torch.Tensor, v: torch.Tensor, capacity: int) -> None:
+        batch, heads, time, width = k.shape
+        self.k = k.new_empty(batch, heads, max(capacity, time), width)
+        self.v = v.new_empty(batch, heads, max(capacity, time), width)
+        self.length = 0
+        self.append(k, v)
+
+    def append(self, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        end = self.length + k.shape[2]
+        if end > self.k.shape[2]:
+            raise ValueError(f"key/value cache of {self.k.shape[2]} positions cannot hold {end}")
+        self.k[:, :, self.length : end] = k
+        self.v[:, :, self.length : end] = v
+        self.length = end
+        return self.k[:, :, :end], self.v[:, :, :end]
+
+
 class CausalSelfAttention(nn.Module):
-    """Multi-head self-attention where position t sees positions <= t only; optional key/value cache."""
+    """Multi-head self-attention where position t sees positions <= t only; optional key/value cache
+    (the previous keys and values as a tuple, or a :class:`KVCache` that takes the new ones in place)."""
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
@@ -85,12 +110,14 @@ class CausalSelfAttention(nn.Module):
         self.resid_dropout = nn.Dropout(config.dropout)
 
     def forward(
-        self, x: torch.Tensor, cache: tuple[torch.Tensor, torch.Tensor] | None = None
-    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        self, x: torch.Tensor, cache: tuple[torch.Tensor, torch.Tensor] | KVCache | None = None
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor] | KVCache]:
         batch, time, width = x.shape
         q, k, v = self.qkv(x).split(width, dim=2)
         q, k, v = (z.view(batch, time, self.num_heads, -1).transpose(1, 2) for z in (q, k, v))
-        if cache is not None:
+        if isinstance(cache, KVCache):
+            k, v = cache.append(k, v)
+        elif cache is not None:
             k, v = torch.cat([cache[0], k], dim=2), torch.cat([cache[1], v], dim=2)
         if cache is None or time > 1:
             # Causal over the new positions; with a cache, the new positions also see all cached ones.
@@ -100,7 +127,7 @@ class CausalSelfAttention(nn.Module):
         else:  # one new position attends to everything cached
             y = F.scaled_dot_product_attention(q, k, v)
         y = y.transpose(1, 2).reshape(batch, time, width)
-        return self.resid_dropout(self.proj(y)), (k, v)
+        return self.resid_dropout(self.proj(y)), cache if isinstance(cache, KVCache) else (k, v)
 
 
 class Block(nn.Module):
@@ -119,8 +146,8 @@ class Block(nn.Module):
         )
 
     def forward(
-        self, x: torch.Tensor, cache: tuple[torch.Tensor, torch.Tensor] | None = None
-    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        self, x: torch.Tensor, cache: tuple[torch.Tensor, torch.Tensor] | KVCache | None = None
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor] | KVCache]:
         attended, cache = self.attn(self.ln1(x), cache)
         x = x + attended
         return x + self.ff(self.ln2(x)), cache
@@ -282,8 +309,7 @@ class GPT(nn.Module):
         ban = ban.to(device)
         done = torch.zeros(ids.shape[0], dtype=torch.bool, device=device)
         new: list[torch.Tensor] = []
-        logits, caches = self._run(ids)
-        logits = logits[:, -1]
+        logits, caches = self._prefill(ids)
         length = ids.shape[1]
         for _ in range(max_new_tokens):
             token = self._sample(logits, temperature, top_k, top_p, ban, generator)
@@ -296,15 +322,21 @@ class GPT(nn.Module):
             ids = torch.cat([ids, token[:, None]], dim=1)
             if length >= self.max_len:  # cache full: restart from the last half context
                 ids = ids[:, -(self.max_len // 2) :]
-                logits, caches = self._run(ids)
+                logits, caches = self._prefill(ids)
                 length = ids.shape[1]
             else:
                 logits, caches = self._run(token[:, None], start=length, caches=caches)
+                logits = logits[:, -1]
                 length += 1
-            logits = logits[:, -1]
         out = torch.stack(new, dim=1) if new else torch.zeros(ids.shape[0], 0, dtype=torch.long)
         out = out.cpu()
         return out[0] if squeeze else out
+
+    def _prefill(self, ids: torch.Tensor) -> tuple[torch.Tensor, list[KVCache]]:
+        """Logits of the last position of ``ids`` and a :class:`KVCache` per layer holding its keys and
+        values, with room for the rest of the context."""
+        logits, caches = self._run(ids)
+        return logits[:, -1], [KVCache(k, v, self.max_len) for k, v in caches]
 
     @staticmethod
     def _sample(

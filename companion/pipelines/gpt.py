@@ -15,7 +15,8 @@ codec sees it* (:func:`codec_view`: tokenised and decoded).
 
 Optional codec hooks used when a codec has them (see :mod:`companion.codecs.tokens`): ``unk_id``
 (never sampled), ``frames_per_bar`` (generation samples exactly that many tokens per bar; otherwise it
-samples in chunks until the decoded song is long enough) and ``song_frames(song)``.
+samples in chunks until the decoded song is long enough), ``running_length()`` (that length read token
+by token instead of decoding every row after every chunk) and ``song_frames(song)``.
 
 Used by notebooks 04_gpt_chords, 05_event_tokens and 06_diminishing_returns, through
 :mod:`companion.zoo` and the CLI.
@@ -105,18 +106,35 @@ def generate_tokens(net: GPT, codec: TokenCodec, *, bars: int, seed: int = 0, te
     chunk = int(getattr(codec, "generation_chunk", 128))
     limit = max(chunk, bars * 4 * chunk)
     tokens, rows, done = prompt, list(range(num_songs)), {}
+    running = getattr(codec, "running_length", None)
+    lengths = [running() if running else None for _ in rows]
+    read = 0  # tokens of every row that its running length has read
     while rows and tokens.shape[1] < limit:  # a row that reached `bars` bars leaves the batch
         tokens = torch.cat([tokens, net.generate(tokens, chunk, **kwargs)], dim=1)
         keep = []
         for position, (row, ids) in enumerate(zip(rows, tokens.tolist())):
-            song = codec.decode(ids)
-            if song.end_tick >= bars * song.ticks_per_bar:
+            if _has_bars(codec, ids, lengths[position], read, bars):
                 done[row] = ids
             else:
                 keep.append(position)
-        tokens, rows = tokens[keep], [rows[k] for k in keep]
+        read = tokens.shape[1]
+        tokens, rows, lengths = tokens[keep], [rows[k] for k in keep], [lengths[k] for k in keep]
     done.update(zip(rows, tokens.tolist()))
     return [done[row] for row in range(num_songs)]
+
+
+def _has_bars(codec: TokenCodec, ids: list[int], length: Any, read: int, bars: int) -> bool:
+    """Whether ``codec.decode(ids)`` lasts ``bars`` bars (its last note ends at or after the end of
+    bar ``bars``, first time signature). ``length``: the codec's ``running_length()`` for this row,
+    which has read ``ids[:read]`` and reads the rest, so a long song is not decoded after every chunk;
+    None, or a running length that cannot tell: decoded."""
+    if length is not None:
+        length.read(ids[read:])
+        known = length.end_and_bar()
+        if known is not None:
+            return known[0] >= bars * known[1]
+    song = codec.decode(ids)
+    return song.end_tick >= bars * song.ticks_per_bar
 
 
 def _crop(song: Song, bars: int, title: str) -> Song:

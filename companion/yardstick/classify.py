@@ -180,7 +180,18 @@ class RollNet(nn.Module):
         self.head = nn.Linear(2 * width, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.body(x)
+        return self.from_pooled(self.pool(x))
+
+    def pool(self, x: torch.Tensor) -> torch.Tensor:
+        """The first layer (the mean-pool to 8th notes): no weights, so :func:`roll_test` pools its
+        rolls once instead of at every step."""
+        return self.body[0](x)
+
+    def from_pooled(self, pooled: torch.Tensor) -> torch.Tensor:
+        """The logits of rolls already put through :meth:`pool`."""
+        h = pooled
+        for layer in self.body[1:]:
+            h = layer(h)
         return self.head(torch.cat([h.mean(2), h.amax(2)], 1)).squeeze(1)
 
 
@@ -204,14 +215,18 @@ def roll_test(
     groups = np.r_[ref_groups, cand_groups]
     fold = folds(y.numpy().astype(int), groups, FOLDS, seed)
     correct, ran, hit = np.zeros(len(y), dtype=bool), [], False
+    pooled = None
     for f in range(FOLDS):
         test = torch.from_numpy(fold == f)
         if not bool(test.any()):
             continue
         torch.manual_seed(seed * 1000 + f)
         net = RollNet(x.shape[1])
+        if pooled is None:  # the same for every fold and step: the pool has no weights, the rolls no gradient
+            pooled = net.pool(x)
         opt = _Adam(list(net.parameters()))
-        weight = torch.from_numpy(_balance(y[~test].numpy())).float()
+        x_train, y_train = pooled[~test], y[~test]
+        weight = torch.from_numpy(_balance(y_train.numpy())).float()
         loss_fn = nn.BCEWithLogitsLoss(weight=weight)
         started = time.process_time()
         done = 0
@@ -220,10 +235,10 @@ def roll_test(
                 hit = True
                 break
             net.zero_grad()
-            loss_fn(net(x[~test]), y[~test]).backward()
+            loss_fn(net.from_pooled(x_train), y_train).backward()
             opt.step()
             done += 1
         ran.append(done)
         with torch.no_grad():
-            correct[test.numpy()] = ((net(x[test]) > 0).float() == y[test]).numpy()
+            correct[test.numpy()] = ((net.from_pooled(pooled[test]) > 0).float() == y[test]).numpy()
     return _summary(correct, groups, seed) | {"steps": ran, "cpu_seconds": cpu_seconds, "budget_hit": hit}

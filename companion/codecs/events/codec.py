@@ -21,7 +21,7 @@ from ...theory import RESOLUTION
 from ..base import Codec
 from .frames import check_frames, decode_frames, encode_frames, frames_to_song, song_frames
 from .grid import _Event, bar_grid, chord_changes, chord_labels, fine_events
-from .reading import _Reader
+from .reading import RunningLength, _Reader
 from .vocab import (
     BAR,
     BOS,
@@ -270,6 +270,14 @@ class EventCodec(Codec):
             reader.read(token)
         reader.flush()
         return reader.song(self._track_name, resolution=resolution, bpm=self.bpm, title=title)
+
+    def running_length(self, *, resolution: int = RESOLUTION) -> RunningLength | None:
+        """A :class:`~companion.codecs.events.reading.RunningLength`: the ``end_tick`` and
+        ``ticks_per_bar`` of :meth:`decode` of a growing token sequence, read one token at a time
+        (GPT sampling's stopping check); None in frame mode (``decode`` may then read frames)."""
+        if self.frames_mode:
+            return None
+        return RunningLength(self.layout, self.pitch == "degree", resolution)
 
     def _track_name(self, index: int, program: int, drum: bool) -> str:
         if index < len(self.layout) and (self.layout[index][1], self.layout[index][2]) == (program, drum):

@@ -10,7 +10,7 @@ Used by notebooks 05_event_tokens and 06_diminishing_returns (through :mod:`comp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ...song import ChordLabel, Note, Song, Tempo, TimeSignature, Track
 from .vocab import (
@@ -21,8 +21,10 @@ from .vocab import (
     DUR_NUDGE,
     DURATION0,
     DURATIONS,
+    EOS,
     FAMILY0,
     FINE_STEPS_PER_BEAT,
+    FRAME,
     MEMBER0,
     NUDGE,
     OCTAVE0,
@@ -61,6 +63,7 @@ class _Reader:
         self.family: int | None = None
         self.note: list[int] | None = None  # [track, start, pitch, duration, velocity], fine steps
         self.level = 128 // VELOCITY_LEVELS
+        self.end_tick = 0  # where the last kept note ends, in ticks (the song's end_tick)
 
     def bar_length(self) -> int:
         signature = self.signature
@@ -79,8 +82,22 @@ class _Reader:
         """Keep the note being written, if it has a duration."""
         if self.note is not None and self.note[3] > 0:
             t, start, pitch, duration, velocity = self.note
-            self.notes.setdefault(t, []).append(Note(start * self.fine, pitch, duration * self.fine, velocity))
+            note = Note(start * self.fine, pitch, duration * self.fine, velocity)
+            self.notes.setdefault(t, []).append(note)
+            self.end_tick = max(self.end_tick, note.end)
         self.note = None
+
+    def sounding_end(self) -> int:
+        """The ``end_tick`` of the song read so far, as :meth:`song` after :meth:`flush` would give it,
+        without flushing (the note being written may still grow)."""
+        if self.note is not None and self.note[3] > 0:
+            return max(self.end_tick, self.note[1] * self.fine + self.note[3] * self.fine)
+        return self.end_tick
+
+    def first_signature(self) -> tuple[int, int]:
+        """The song's first time signature, as :meth:`song` would give it (4/4 unless one is at tick 0)."""
+        first = self.signatures[0] if self.signatures and self.signatures[0].tick == 0 else None
+        return (first.numerator, first.denominator) if first else (4, 4)
 
     def read(self, token: int) -> None:
         """One token (not EOS): it extends the current note, or closes it and moves the state on."""
@@ -171,3 +188,39 @@ class _Reader:
             chords=labels,
             title=title,
         )
+
+
+class RunningLength:
+    """How long the song of a growing token sequence is, read token by token: after :meth:`read` of
+    each new token, :meth:`end_and_bar` is ``(song.end_tick, song.ticks_per_bar)`` of
+    :meth:`EventCodec.decode <companion.codecs.events.EventCodec.decode>` of all tokens so far, without
+    decoding them again (what GPT sampling checks after every chunk). None once a ``Frame`` token is
+    read before any EOS: ``decode`` then reads the JSB frame serialisation, which this does not follow.
+
+    Args:
+        layout, degrees: as :class:`_Reader` (the codec's fitted layout and pitch mode).
+        resolution: ticks per beat of the song ``decode`` would build.
+    """
+
+    def __init__(self, layout: list[tuple[str, int, bool]], degrees: bool, resolution: int) -> None:
+        self.reader = _Reader(layout, degrees, resolution // FINE_STEPS_PER_BEAT)
+        self.resolution = resolution
+        self.stopped = False  # an EOS was read: decode ignores everything after it
+        self.frames = False
+
+    def read(self, tokens: Sequence[int]) -> None:
+        for token in tokens:
+            if self.stopped:
+                return
+            if token == EOS:
+                self.stopped = True
+                return
+            if token == FRAME:
+                self.frames = True
+            self.reader.read(token)
+
+    def end_and_bar(self) -> tuple[int, int] | None:
+        if self.frames:
+            return None
+        numerator, denominator = self.reader.first_signature()
+        return self.reader.sounding_end(), self.resolution * 4 * numerator // denominator
