@@ -24,6 +24,11 @@ each corpus (real against real, random notes, shuffled bars, copies) are one mor
 
     python -m companion.returns --out results/returns_curves.jsonl            # the whole sweep
     python -m companion.returns --out /tmp/r.jsonl --fast                     # a smoke run (CI)
+    python -m companion.returns --out results/returns_curves.jsonl --cluster local:2   # on Ray, 2 workers
+
+With ``--cluster`` (Ray, the optional extra ``companion[cluster]``) the independent runs, each its
+rungs in order, and the floors go to a Ray cluster through the same functions (:mod:`companion.cluster`);
+without it the sweep is one point at a time in this process.
 
 Scores: the yardstick's headline (feature-classifier accuracy against real training excerpts on
 ``EXCERPTS`` generated 8-bar excerpts, 0.5 = indistinguishable, with its interval) on the
@@ -355,6 +360,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fast", action="store_true", help="two tiny rungs, one seed, 12 excerpts (a smoke run)")
     parser.add_argument("--excerpts", type=int, default=None,
                         help=f"generated (and real) excerpts per score (default {EXCERPTS}, 12 with --fast)")
+    parser.add_argument("--cluster", metavar="ADDRESS", default=None,
+                        help="run the sweep's runs in parallel on Ray (pip install companion[cluster]): a Ray "
+                             "address (ray://host:10001, auto) or local:N for a local Ray instance of N workers; "
+                             "without it, one point at a time here")
     args = parser.parse_args(argv)
     if args.fast:
         points = plan(args.models, args.corpora, ladder=(0.05, 0.1), seeds=(0,), variant=args.variant,
@@ -368,7 +377,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs is None:
         args.runs = Path("runs/returns-fast" if args.fast else "runs/returns")
     args.runs.mkdir(parents=True, exist_ok=True)
-    for row in run(args.out, points, runs_dir=args.runs, excerpts=excerpts, corpora=args.corpora):
+    if args.cluster is None:
+        rows = run(args.out, points, runs_dir=args.runs, excerpts=excerpts, corpora=args.corpora)
+    else:
+        from . import cluster
+        from .errors import ClusterError
+
+        try:
+            rows = cluster.run(args.out, points, runs_dir=args.runs, excerpts=excerpts, corpora=args.corpora,
+                               address=args.cluster)  # fmt: skip
+        except ClusterError as exc:
+            parser.error(str(exc))
+    for row in rows:
         what = row.get("model", "floor")
         if row["kind"] == "stopped":
             below = f"{row['above_minutes']:g}" if "above_minutes" in row else f"{row['above_steps']}-step"
