@@ -14,6 +14,9 @@ most the rungs in flight and a restarted one (with or without a cluster) resumes
 the checkpoints. The rows are those of the local sweep, in another order; with step rungs
 (``--ladder-steps``) they are the same rows, bar the CPU-time fields (``tests/test_cluster.py``).
 CPU-minute rungs count the worker process's CPU time, which includes a little of Ray's own threads.
+Ray's own processes need a few CPU seconds as they start: on a machine so busy that its agents do
+not get them within the raylet's wait for them (about 20 s, fixed in Ray 2.60), the start fails
+with :class:`ClusterError`.
 
 Checkpoints: the workers read and write the run checkpoints under ``--runs``. Workers on one machine
 (``local:N``) share it; on a multi-machine cluster ``--runs`` must be a shared filesystem path, the
@@ -60,8 +63,10 @@ def connect(address: str) -> tuple[ModuleType, bool]:
             ray.init(num_cpus=int(local.group(1)), include_dashboard=False)
         else:
             ray.init(address=address)
-    except ConnectionError as exc:
-        raise ClusterError(f"cannot reach the Ray cluster at {address!r}: {exc}") from exc
+    except Exception as exc:  # Ray raises ConnectionError, or a bare Exception for a node that did not start
+        ray.shutdown()  # the processes a failed start left behind
+        what = f"start a local Ray instance ({address})" if local else f"reach the Ray cluster at {address!r}"
+        raise ClusterError(f"cannot {what}: {exc}".replace("\n", " ")) from exc
     return ray, True
 
 

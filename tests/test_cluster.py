@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import types
 
 import pytest
 
@@ -68,3 +69,21 @@ def test_a_cluster_without_ray_is_the_package_error_naming_the_extra(tmp_path, m
     assert exit_.value.code == 2
     assert "Ray, which is not installed: pip install companion[cluster]" in capsys.readouterr().err.splitlines()[-1]
     assert not (tmp_path / "r.jsonl").exists()
+
+
+def test_a_ray_instance_that_does_not_start_is_the_package_error_and_leaves_nothing_behind(monkeypatch):
+    calls = []
+
+    def init(**options):
+        calls.append(options)
+        raise Exception("The current node timed out during startup.\nThis could happen ...")  # what Ray raises
+
+    fake = types.SimpleNamespace(is_initialized=lambda: False, init=init, shutdown=lambda: calls.append("shutdown"))
+    monkeypatch.setitem(sys.modules, "ray", fake)
+    with pytest.raises(ClusterError) as error:
+        cluster.connect("local:2")
+    assert str(error.value).startswith("cannot start a local Ray instance (local:2): The current node timed out")
+    assert "\n" not in str(error.value)  # one line
+    assert calls == [{"num_cpus": 2, "include_dashboard": False}, "shutdown"]
+    with pytest.raises(ClusterError, match="write local:N with N workers, 1 or more"):
+        cluster.connect("local:0")
