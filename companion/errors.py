@@ -27,3 +27,8 @@ class FamilyError(CompanionError):
     """Bad input for an architecture family (:mod:`companion.family`): a model it does not hold, a
     step count below 1, a split the corpus lacks, a song length below one bar, or a recipe file that
     is missing or malformed."""
+
+
+class ClusterError(CompanionError):
+    """A sweep that cannot go to a cluster (:mod:`companion.cluster`): Ray is not installed, or the
+    cluster address is malformed or cannot be reached."""

@@ -24,6 +24,11 @@ each corpus (real against real, random notes, shuffled bars, copies) are one mor
 
     python -m companion.returns --out results/returns_curves.jsonl            # the whole sweep
     python -m companion.returns --out /tmp/r.jsonl --fast                     # a smoke run (CI)
+    python -m companion.returns --out results/returns_curves.jsonl --cluster local:2   # on Ray, 2 workers
+
+With ``--cluster`` (Ray, the optional extra ``companion[cluster]``) the independent runs, each its
+rungs in order, and the floors go to a Ray cluster through the same functions (:mod:`companion.cluster`);
+without it the sweep is one point at a time in this process.
 
 Scores: the yardstick's headline (feature-classifier accuracy against real training excerpts on
 ``EXCERPTS`` generated 8-bar excerpts, 0.5 = indistinguishable, with its interval) on the
@@ -75,24 +80,47 @@ and belong in their own results file (``results/returns_variants.jsonl``)."""
 
 @dataclass(frozen=True)
 class Point:
-    """One rung of one run."""
+    """One rung of one run: ``minutes`` of CPU time, or, for a step rung, ``rung_steps`` optimiser
+    steps (and ``minutes`` None)."""
 
     model: str
     corpus: str
     seed: int
-    minutes: float
+    minutes: float | None
     variant: str = ""
     """A name of :data:`VARIANTS`, or "" for the recipe as it is."""
+    rung_steps: int | None = None
+    """A step budget in place of the CPU minutes (``--ladder-steps``): a rung that does not depend on
+    the machine's speed, so that a sweep gives the same rows wherever it runs (the cluster test). Not
+    a measurement of returns: in the transformers' trainer the step budget also sets the length of the
+    learning-rate schedule, so a step rung is not the model of a longer run stopped there."""
 
     @property
     def key(self) -> tuple:
-        return (self.model, self.corpus, self.seed, float(self.minutes), self.variant)
+        return key_of(asdict(self))
+
+    @property
+    def run(self) -> tuple:
+        """(model, corpus, seed, variant): the run this rung belongs to."""
+        return (self.model, self.corpus, self.seed, self.variant)
 
     @property
     def run_name(self) -> str:
         """The run's checkpoint name under the runs folder."""
         variant = f"-{self.variant}" if self.variant else ""
         return f"{self.model}{variant}-{self.corpus}-seed{self.seed}"
+
+    @property
+    def rung(self) -> str:
+        """The rung as a file-name label: ``4min`` or ``200steps``."""
+        return f"{self.minutes:g}min" if self.rung_steps is None else f"{self.rung_steps}steps"
+
+
+def key_of(row: dict) -> tuple:
+    """A point row's identity in a results file: (model, corpus, seed, CPU minutes, variant), with
+    ``"N steps"`` in place of the minutes for a step rung."""
+    rung = float(row["minutes"]) if row.get("rung_steps") is None else f"{row['rung_steps']} steps"
+    return (row["model"], row["corpus"], row["seed"], rung, row.get("variant", ""))
 
 
 def plan(
@@ -103,11 +131,17 @@ def plan(
     multi_seed_minutes: float = MULTI_SEED_MINUTES,
     above_seed: int = 0,
     variant: str = "",
+    ladder_steps: Iterable[int] | None = None,
 ) -> list[Point]:
     """Every point of the sweep, cheapest rung first across all runs (so an interrupted sweep has
     every run's low rungs with all seeds before any run's top rung). Rungs above
     ``multi_seed_minutes`` are climbed by ``above_seed`` alone (seed 0 by default; another seed lets a
-    run whose checkpoint survives climb on instead of retraining seed 0 from step 0)."""
+    run whose checkpoint survives climb on instead of retraining seed 0 from step 0). With
+    ``ladder_steps`` the rungs are those step counts (every seed at every rung) instead of
+    ``ladder``'s CPU minutes."""
+    if ladder_steps is not None:
+        return [Point(model, corpus, seed, None, variant, int(steps))
+                for steps in ladder_steps for seed in seeds for model in models for corpus in corpora]  # fmt: skip
     return [
         Point(model, corpus, seed, minutes, variant)
         for minutes in ladder
@@ -126,7 +160,7 @@ def finished(results: Path) -> set[tuple]:
     for line in results.read_text().splitlines():
         row = json.loads(line)
         if row.get("kind") == "point":
-            keys.add((row["model"], row["corpus"], row["seed"], float(row["minutes"]), row.get("variant", "")))
+            keys.add(key_of(row))
     return keys
 
 
@@ -186,8 +220,9 @@ def score_point(point: Point, checkpoint_path: Path, excerpts: int) -> dict:
 
     torch.set_num_threads(1)
     corpus = _corpus(point.corpus)
-    checkpoint = zoo.train(point.model, corpus, steps=UNLIMITED_STEPS, seed=point.seed, out=checkpoint_path,
-                           resume=True, max_cpu_seconds=point.minutes * 60, show_progress=False,
+    steps, cpu_seconds = (UNLIMITED_STEPS, point.minutes * 60) if point.rung_steps is None else (point.rung_steps, None)
+    checkpoint = zoo.train(point.model, corpus, steps=steps, seed=point.seed, out=checkpoint_path,
+                           resume=True, max_cpu_seconds=cpu_seconds, show_progress=False,
                            overrides=VARIANTS[point.variant] if point.variant else None)  # fmt: skip
     info = checkpoint["train"]
     started = time.process_time()
@@ -196,7 +231,8 @@ def score_point(point: Point, checkpoint_path: Path, excerpts: int) -> dict:
     yardstick = for_checkpoint(loaded, corpus, split=SPLIT, excerpts=excerpts, seed=0, nll=nll or None,
                                with_baselines=False)  # fmt: skip
     generated = yardstick["sets"]["generated"]
-    fields = {k: v for k, v in asdict(point).items() if k != "variant" or v}  # rows of the plain recipe: no key
+    # rows of the plain recipe have no "variant" key, rows of CPU-minute rungs no "rung_steps"
+    fields = {k: v for k, v in asdict(point).items() if k not in ("variant", "rung_steps") or v}
     return {
         "kind": "point",
         **fields,
@@ -217,18 +253,23 @@ def score_point(point: Point, checkpoint_path: Path, excerpts: int) -> dict:
     }
 
 
-def stopped_before(checkpoint_path: Path, minutes: float) -> dict | None:
+def stopped_before(checkpoint_path: Path, minutes: float | None, *, steps: int | None = None) -> dict | None:
     """Where a run's checkpoint says early stopping (on the validation NLL) ended it before ``minutes``
-    CPU minutes: its CPU seconds, steps and best step; None where it did not (or there is no checkpoint)."""
+    CPU minutes (or, for a step rung, before ``steps`` steps): its CPU seconds, steps and best step;
+    None where it did not (or there is no checkpoint)."""
     if not checkpoint_path.exists():
         return None
     from .checkpoint import load_checkpoint
 
     info = load_checkpoint(checkpoint_path)["train"]
-    if not info.get("stopped_early") or float(info.get("cpu_seconds") or 0) >= minutes * 60:
+    if steps is None:
+        short, above = float(info.get("cpu_seconds") or 0) < minutes * 60, {"above_minutes": minutes}
+    else:
+        short, above = int(info.get("steps") or 0) < steps, {"above_steps": steps}
+    if not info.get("stopped_early") or not short:
         return None
     return {"train_cpu_seconds": info.get("cpu_seconds"), "steps": info.get("steps"),
-            "best_step": info.get("best_step"), "above_minutes": minutes}  # fmt: skip
+            "best_step": info.get("best_step"), **above}  # fmt: skip
 
 
 def stopped_rows(results: Path) -> list[dict]:
@@ -239,34 +280,62 @@ def stopped_rows(results: Path) -> list[dict]:
     return [r for r in rows if r.get("kind") == "stopped"]
 
 
+def missing_floors(results: Path, corpora: Iterable[str]) -> list[str]:
+    """The corpora whose floor row is not yet in ``results``."""
+    floors = {json.loads(x)["corpus"] for x in results.read_text().splitlines() if '"kind": "floor"' in x} if results.exists() else set()  # noqa: E501
+    return [corpus for corpus in corpora if corpus not in floors]
+
+
+def run_of(row: dict) -> tuple:
+    """(model, corpus, seed, variant): the run of a point or ``"stopped"`` row."""
+    return (row["model"], row["corpus"], row["seed"], row.get("variant", ""))
+
+
+def stopped_runs(results: Path) -> set[tuple]:
+    """The runs (:func:`run_of`) with a ``"stopped"`` row in ``results``."""
+    return {run_of(r) for r in stopped_rows(results)}
+
+
+def point_row(point: Point, runs_dir: Path, excerpts: int) -> dict:
+    """One rung of one run, resuming its checkpoint under ``runs_dir``: the ``"stopped"`` row where
+    early stopping ended the run below this rung (every higher rung is that model), else the scored
+    row (:func:`score_point`), with a copy of the rung's checkpoint kept beside the run's."""
+    path = runs_dir / f"{point.run_name}.pt"
+    stop = stopped_before(path, point.minutes, steps=point.rung_steps)
+    if stop is not None:
+        return {"kind": "stopped", "model": point.model, "corpus": point.corpus, "seed": point.seed,
+                **({"variant": point.variant} if point.variant else {}), **stop}  # fmt: skip
+    row = score_point(point, path, excerpts)
+    shutil.copyfile(path, runs_dir / f"{point.run_name}-{point.rung}.pt")
+    return row
+
+
+def keep(row: dict, stops: set[tuple]) -> bool:
+    """Whether ``row`` (from :func:`point_row`) is new: a run's ``"stopped"`` row is written once
+    (``stops`` is updated), every point row is."""
+    if row["kind"] != "stopped":
+        return True
+    if run_of(row) in stops:
+        return False
+    stops.add(run_of(row))
+    return True
+
+
 def run(results: Path, points: list[Point], *, runs_dir: Path, excerpts: int, corpora: Iterable[str]) -> Iterator[dict]:
     """Run every point not yet in ``results`` (floors first), appending each row as it finishes."""
     present = finished(results)
-    floors = {json.loads(x)["corpus"] for x in results.read_text().splitlines() if '"kind": "floor"' in x} if results.exists() else set()  # noqa: E501
-    for corpus in corpora:
-        if corpus not in floors:
-            row = floor_row(corpus, excerpts)
-            append_row(results, row)
-            yield row
-    stops = {(r["model"], r["corpus"], r["seed"], r.get("variant", "")) for r in stopped_rows(results)}
+    for corpus in missing_floors(results, corpora):
+        row = floor_row(corpus, excerpts)
+        append_row(results, row)
+        yield row
+    stops = stopped_runs(results)
     for point in points:
         if point.key in present:
             continue
-        path = runs_dir / f"{point.run_name}.pt"
-        stop = stopped_before(path, point.minutes)
-        if stop is not None:  # early stopping ended the run below this rung: every higher rung is that model
-            run_key = (point.model, point.corpus, point.seed, point.variant)
-            if run_key not in stops:
-                row = {"kind": "stopped", "model": point.model, "corpus": point.corpus, "seed": point.seed,
-                       **({"variant": point.variant} if point.variant else {}), **stop}  # fmt: skip
-                append_row(results, row)
-                stops.add(run_key)
-                yield row
-            continue
-        row = score_point(point, path, excerpts)
-        shutil.copyfile(path, runs_dir / f"{point.run_name}-{point.minutes:g}min.pt")
-        append_row(results, row)
-        yield row
+        row = point_row(point, runs_dir, excerpts)
+        if keep(row, stops):
+            append_row(results, row)
+            yield row
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -285,28 +354,51 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"the one seed that climbs the rungs above {MULTI_SEED_MINUTES} CPU minutes (default 0)")
     parser.add_argument("--variant", choices=sorted(VARIANTS), default="",
                         help="a named change to the recipe (see VARIANTS); write its rows to their own file")
+    parser.add_argument("--ladder-steps", nargs="+", type=int, default=None, metavar="STEPS",
+                        help="rungs as step counts instead of CPU minutes (also in place of --fast's): the same "
+                             "rows on any machine, for tests; not a measurement of returns")
     parser.add_argument("--fast", action="store_true", help="two tiny rungs, one seed, 12 excerpts (a smoke run)")
+    parser.add_argument("--excerpts", type=int, default=None,
+                        help=f"generated (and real) excerpts per score (default {EXCERPTS}, 12 with --fast)")
+    parser.add_argument("--cluster", metavar="ADDRESS", default=None,
+                        help="run the sweep's runs in parallel on Ray (pip install companion[cluster]): a Ray "
+                             "address (ray://host:10001, auto) or local:N for a local Ray instance of N workers; "
+                             "without it, one point at a time here")
     args = parser.parse_args(argv)
     if args.fast:
-        points = plan(args.models, args.corpora, ladder=(0.05, 0.1), seeds=(0,), variant=args.variant)
+        points = plan(args.models, args.corpora, ladder=(0.05, 0.1), seeds=(0,), variant=args.variant,
+                      ladder_steps=args.ladder_steps)  # fmt: skip
         excerpts = 12
     else:
         points = plan(args.models, args.corpora, ladder=args.ladder, seeds=args.seeds, above_seed=args.above_seed,
-                      variant=args.variant)  # fmt: skip
+                      variant=args.variant, ladder_steps=args.ladder_steps)  # fmt: skip
         excerpts = EXCERPTS
+    excerpts = excerpts if args.excerpts is None else args.excerpts
     if args.runs is None:
         args.runs = Path("runs/returns-fast" if args.fast else "runs/returns")
     args.runs.mkdir(parents=True, exist_ok=True)
-    for row in run(args.out, points, runs_dir=args.runs, excerpts=excerpts, corpora=args.corpora):
+    if args.cluster is None:
+        rows = run(args.out, points, runs_dir=args.runs, excerpts=excerpts, corpora=args.corpora)
+    else:
+        from . import cluster
+        from .errors import ClusterError
+
+        try:
+            rows = cluster.run(args.out, points, runs_dir=args.runs, excerpts=excerpts, corpora=args.corpora,
+                               address=args.cluster)  # fmt: skip
+        except ClusterError as exc:
+            parser.error(str(exc))
+    for row in rows:
         what = row.get("model", "floor")
         if row["kind"] == "stopped":
+            below = f"{row['above_minutes']:g}" if "above_minutes" in row else f"{row['above_steps']}-step"
             print(f"{what} {row['corpus']} seed {row['seed']}: stopped early at "
                   f"{row['train_cpu_seconds'] / 60:.1f} CPU min (best step {row['best_step']}), below the "
-                  f"{row['above_minutes']:g} rung", flush=True)  # fmt: skip
+                  f"{below} rung", flush=True)  # fmt: skip
             continue
         acc = row["headline"]["accuracy"] if row["kind"] == "point" else row["headline"]["floor"]["accuracy"]
-        print(f"{what} {row['corpus']} seed {row.get('seed', '-')} {row.get('minutes', '-')} min: "
-              f"accuracy {acc}", flush=True)  # fmt: skip
+        rung = f"{row['rung_steps']} steps" if row.get("rung_steps") is not None else f"{row.get('minutes', '-')} min"
+        print(f"{what} {row['corpus']} seed {row.get('seed', '-')} {rung}: accuracy {acc}", flush=True)
     return 0
 
 
@@ -322,7 +414,7 @@ def read(results: Path) -> tuple[list[dict], dict[str, dict]]:
     for line in Path(results).read_text().splitlines():
         row = json.loads(line)
         if row["kind"] == "point":
-            key = (row["model"], row["corpus"], row["seed"], float(row["minutes"]), row.get("variant", ""))
+            key = key_of(row)
             if key not in seen:
                 seen.add(key)
                 points.append(row)

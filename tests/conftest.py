@@ -64,6 +64,18 @@ def weights_off_golden():
     return off
 
 
+@pytest.fixture
+def one_thread():
+    """One torch thread for the test (tiny models run faster on one thread than on two busy ones, and
+    the machine is shared), the previous count restored after."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="session")
 def jsb_path() -> Path:
     """The JSB Chorales file shipped inside the package (sha256-checked)."""

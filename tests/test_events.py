@@ -286,15 +286,6 @@ def test_per_frame_nll_is_the_sum_of_the_frame_tokens_nlls():
 
 
 # ----------------------------------------------------------------------------- pipeline
-@pytest.fixture
-def one_thread():
-    """Tiny models run faster on one thread than on two busy ones (and the machine is shared)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def test_gpt_events_trains_and_generates_deterministically(tmp_path, one_thread):
     from companion.midi import midi_bytes
     from companion.pipelines import gpt

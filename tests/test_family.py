@@ -11,14 +11,6 @@ from companion.family import FamilyError
 from companion.song import Note, Song, Track
 
 
-@pytest.fixture
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def test_a_three_step_gpt_run_gives_the_weights_it_gave_before_the_protocol(one_thread, weights_off_golden):
     # the golden run was recorded on main before companion.family existed (see tests/conftest.py)
     checkpoint = zoo.train("gpt-chords", load_corpus("bach"), steps=3, seed=1, show_progress=False)

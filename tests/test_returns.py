@@ -113,3 +113,27 @@ def test_a_point_written_twice_counts_once(tmp_path):
                                      "minutes": 1, "headline": {"accuracy": accuracy, "ci": [0.7, 1.0]}})  # fmt: skip
     points, _ = returns.read(results)
     assert [p["headline"]["accuracy"] for p in points] == [0.9]
+
+
+def test_step_rungs_are_points_of_their_own_that_a_restarted_sweep_finds(tmp_path):
+    points = returns.plan(models=["musegan-composer"], corpora=["bach"], seeds=(0, 1), ladder_steps=(3, 6))
+    assert [(p.seed, p.minutes, p.rung_steps, p.rung) for p in points] == [
+        (0, None, 3, "3steps"), (1, None, 3, "3steps"), (0, None, 6, "6steps"), (1, None, 6, "6steps")]
+    results = tmp_path / "r.jsonl"
+    returns.append_row(results, {"kind": "point", "model": "musegan-composer", "corpus": "bach", "seed": 1,
+                                 "minutes": None, "rung_steps": 3})  # fmt: skip
+    returns.append_row(results, {"kind": "point", "model": "musegan-composer", "corpus": "bach", "seed": 1,
+                                 "minutes": 3})  # a 3-minute rung is another point  # fmt: skip
+    assert [p.key in returns.finished(results) for p in points] == [False, True, False, False]
+
+
+def test_a_run_that_stopped_early_below_a_step_rung_is_not_scored_at_it(tmp_path, monkeypatch):
+    import companion.checkpoint
+
+    path = tmp_path / "gpt-events-bach-seed0.pt"
+    path.write_bytes(b"stands for a checkpoint")
+    info = {"stopped_early": True, "cpu_seconds": 12.5, "steps": 40, "best_step": 30}
+    monkeypatch.setattr(companion.checkpoint, "load_checkpoint", lambda p: {"train": info})
+    assert returns.stopped_before(path, None, steps=40) is None  # it reached the rung
+    assert returns.stopped_before(path, None, steps=80) == {"train_cpu_seconds": 12.5, "steps": 40, "best_step": 30,
+                                                            "above_steps": 80}  # fmt: skip
