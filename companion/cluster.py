@@ -58,6 +58,9 @@ def connect(address: str) -> tuple[ModuleType, bool]:
     local = LOCAL.fullmatch(address)
     if address.startswith("local:") and (local is None or int(local.group(1)) < 1):
         raise ClusterError(f"cluster address {address!r}: write local:N with N workers, 1 or more")
+    import builtins
+
+    original_print = builtins.print
     try:
         if local is not None:
             ray.init(num_cpus=int(local.group(1)), include_dashboard=False)
@@ -67,6 +70,8 @@ def connect(address: str) -> tuple[ModuleType, bool]:
         ray.shutdown()  # the processes a failed start left behind
         what = f"start a local Ray instance ({address})" if local else f"reach the Ray cluster at {address!r}"
         raise ClusterError(f"cannot {what}: {exc}".replace("\n", " ")) from exc
+    finally:
+        builtins.print = original_print  # ray.init swaps in its own print for the whole process
     return ray, True
 
 

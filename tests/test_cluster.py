@@ -35,9 +35,16 @@ def rows(results) -> list[dict]:
 @pytest.fixture
 def ray():
     """Ray, shut down after the test whatever happens (skips where the extra is not installed)."""
-    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install companion[cluster])")
+    import builtins
+
+    original_print = builtins.print
+    try:
+        ray = cluster.import_ray()
+    except ClusterError:
+        pytest.skip("Ray is not installed (pip install companion[cluster])")
     yield ray
     ray.shutdown()
+    builtins.print = original_print  # Ray swaps in its own print while it runs tasks; other tests need the real one
 
 
 def test_a_sweep_on_two_ray_workers_writes_the_rows_of_the_local_sweep(tmp_path, ray, one_thread, monkeypatch, capsys):
