@@ -5,7 +5,9 @@ who runs the demo or a lesson actually hears, scored the same way as the returns
     python -m companion.shipped --out results/shipped_yardstick.jsonl      # every shipped bach/jazz model
 
 One JSON line per checkpoint, appended at once; a rerun skips a checkpoint whose sha256 is already
-scored (so a retrained checkpoint is scored again and the old line stays, marked by its sha256).
+scored (so a retrained checkpoint is scored again and the old line stays, marked by its sha256). A
+checkpoint whose manifest already holds its yardstick (``ship --excerpts``, the same measurement) is
+written from the manifest, measuring nothing; ``scored_by`` says which.
 Every line: ``model``, ``corpus``, ``sha256``, the manifest's ``steps``, ``cpu_seconds`` (None for
 checkpoints trained before manifests recorded CPU time), ``wall_seconds`` and ``command``, and the
 yardstick's ``headline`` (every set's feature-classifier accuracy with its interval), ``roll``
@@ -89,10 +91,28 @@ def score(spec: str, *, excerpts: int = EXCERPTS, seed: int = 0) -> dict[str, An
     torch.set_num_threads(1)
     path = zoo.resolve(spec)
     manifest = json.loads(path.with_suffix(".json").read_text())
-    model, corpus_name = spec.split(":")
+    corpus_name = spec.split(":")[1]
     result = zoo.evaluate(zoo.load(spec), load_corpus(corpus_name), split=SPLIT, seed=seed, excerpts=excerpts,
                           extras=False, threads=1)  # fmt: skip
-    yardstick = result["yardstick"]
+    return row(spec, manifest, result["yardstick"], scored_by="companion.shipped")
+
+
+def from_manifest(spec: str, excerpts: int = EXCERPTS) -> dict[str, Any] | None:
+    """The line of ``spec`` built from its manifest's yardstick (``ship --excerpts``, measured on the
+    test split at seed 0 like :func:`score`), measuring nothing; None where the manifest has no yardstick
+    of ``excerpts`` excerpts."""
+    from . import zoo
+
+    manifest = json.loads(zoo.resolve(spec).with_suffix(".json").read_text())
+    yardstick = (manifest.get("metrics", {}).get("test") or {}).get("yardstick")
+    if not yardstick or yardstick["settings"]["excerpts"] != excerpts or yardstick["settings"]["seed"] != 0:
+        return None
+    return row(spec, manifest, yardstick, scored_by=f"ship ({manifest['checkpoint'][:-3]}.json metrics.test.yardstick)")
+
+
+def row(spec: str, manifest: dict[str, Any], yardstick: dict[str, Any], *, scored_by: str) -> dict[str, Any]:
+    """One results line: what the checkpoint cost (its manifest) beside its ``yardstick``."""
+    model, corpus_name = spec.split(":")
     generated = yardstick["sets"]["generated"]
     roll = {name: {"accuracy": s["classifier"]["roll"]["accuracy"], "ci": s["classifier"]["roll"]["ci"]}
             for name, s in yardstick["sets"].items() if s["classifier"].get("roll")}  # fmt: skip
@@ -105,13 +125,14 @@ def score(spec: str, *, excerpts: int = EXCERPTS, seed: int = 0) -> dict[str, An
         "wall_seconds": manifest.get("wall_seconds"),
         "command": manifest.get("command"),
         "split": SPLIT,
-        "excerpts": excerpts,
+        "excerpts": yardstick["settings"]["excerpts"],
         "headline": yardstick["headline"],
         "roll": roll,
         "frechet": generated.get("frechet"),
         "overlap_mean": generated.get("overlap", {}).get("mean_oa"),
         "nll": yardstick.get("nll"),
         "cost": yardstick["cost"],
+        "scored_by": scored_by,
     }
 
 
@@ -133,10 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         manifest = json.loads(path.with_suffix(".json").read_text())
         if manifest["sha256"] in done:
             continue
-        row = score(spec, excerpts=args.excerpts)
-        append_row(args.out, row)
-        generated = row["headline"]["generated"]
-        print(f"{spec}: accuracy {generated['accuracy']} {generated['ci']}", flush=True)
+        line = from_manifest(spec, args.excerpts) or score(spec, excerpts=args.excerpts)
+        append_row(args.out, line)
+        generated = line["headline"]["generated"]
+        print(f"{spec}: accuracy {generated['accuracy']} {generated['ci']} ({line['scored_by']})", flush=True)
     return 0
 
 

@@ -31,9 +31,12 @@ def test_the_demo_reads_a_shipped_models_headline_from_its_manifest_or_else_the_
     assert numbers["headline"] == stored["headline"]["generated"] and numbers["floor"] == stored["headline"]["floor"]
     assert (numbers["split"], numbers["excerpts"]) == ("test", 100) and "metrics.test.yardstick" in numbers["source"]
 
-    without = zoo.shipped_path("musegan-hybrid", "jazz")  # shipped before manifests held a yardstick
+    manifest = json.loads(zoo.shipped_path("musegan-hybrid", "jazz").with_suffix(".json").read_text())
+    manifest["metrics"].get("test", {}).pop("yardstick", None)  # as shipped before manifests held a yardstick
+    without = tmp_path / "musegan-hybrid-jazz.pt"
+    without.with_suffix(".json").write_text(json.dumps(manifest))
     assert shipped.headline(without, results=tmp_path / "none.jsonl") is None
-    sha256 = json.loads(without.with_suffix(".json").read_text())["sha256"]
+    sha256 = manifest["sha256"]
     results = tmp_path / "shipped.jsonl"
     headline = {"generated": {"accuracy": 1.0, "ci": [1.0, 1.0]}, "floor": {"accuracy": 0.59, "ci": [0.49, 0.73]}}
     line = {"sha256": sha256, "split": "test", "excerpts": 100, "overlap_mean": 0.66, "headline": headline,
@@ -44,3 +47,14 @@ def test_the_demo_reads_a_shipped_models_headline_from_its_manifest_or_else_the_
     assert numbers["headline"] == {"accuracy": 1.0, "ci": [1.0, 1.0]} and numbers["floor"]["accuracy"] == 0.59
     assert numbers["frechet"] == {"value": 68.1, "ci": [61.0, 75.1]} and numbers["overlap_mean"] == 0.66
     assert sha256[:12] in numbers["source"]
+
+
+def test_a_manifest_that_holds_the_yardstick_gives_the_same_line_as_scoring_it_again():
+    # gpt-events:bach was shipped with `ship --excerpts 100` and also scored by `companion.shipped`
+    # before lines could come from manifests: both measurements are in the repository, and agree
+    measured = shipped.read(shipped.RESULTS)["gpt-events:bach"]
+    line = shipped.from_manifest("gpt-events:bach")
+    assert line["sha256"] == measured["sha256"] and line["scored_by"].startswith("ship (")
+    for key in ("headline", "roll", "frechet", "overlap_mean", "nll", "steps", "cpu_seconds", "excerpts"):
+        assert line[key] == measured[key], key
+    assert shipped.from_manifest("gpt-events:bach", excerpts=12) is None  # another measurement: score it
