@@ -7,6 +7,7 @@ holds what is its own -- network, codec, sampler -- and :mod:`companion.family` 
 
     train(name, corpus, *, steps, max_cpu_seconds, seed, threads, resume, out, device) -> checkpoint dict
     load(spec, *, device) -> Loaded            # a path or "model:corpus"; the network built once
+    provenance(spec) -> dict                   # its ``train`` record only, no network built
     generate(loaded, *, bars, seed, temperature) -> Song
     sample(loaded, count, *, bars, seed, temperature) -> list of Song
     evaluate(loaded, corpus, *, split, seed, excerpts) -> dict of plain numbers (one path for all)
@@ -155,6 +156,18 @@ def resolve(spec: str | Path) -> Path:
             raise ModelError(f"{text}: no shipped checkpoint (have: {', '.join(shipped_checkpoints()) or 'none'})")
         return path
     return Path(text)
+
+
+def provenance(spec: str | Path) -> dict[str, Any]:
+    """The ``train`` record of a checkpoint (a path or ``model:corpus``) -- steps, CPU seconds, early
+    stopping -- read without building its network (what :func:`load` gives as ``Loaded.provenance``).
+    The returns sweep reads it to see where a run stopped (:func:`companion.returns.stopped_before`).
+
+    Raises:
+        CheckpointError: a missing, unsafe or foreign file.
+        ModelError: an unknown ``model:corpus`` name.
+    """
+    return load_checkpoint(resolve(spec))["train"]
 
 
 def load(spec: str | Path, *, device: str | None = "cpu") -> Loaded:
