@@ -22,7 +22,8 @@ Two seeds, kept apart: ``--split-seed`` says how ``bach``, ``jazz`` and ``folder
 train/valid/test (give ``evaluate`` the same one as ``train``, default 0: the split of every shipped
 checkpoint); ``--seed`` seeds training, sampling and generation. ``--threads N`` (train, generate,
 evaluate, demo, compare) sets torch's CPU threads and numpy's OpenBLAS threads
-(:func:`companion.device.blas_threads`); on a shared or busy machine 1 is often fastest.
+(:func:`companion.device.blas_threads`); on a shared or busy machine 1 is often fastest. ``compare``
+takes it for OpenBLAS only: its torch runs on one thread whatever it says.
 ``--device auto|cpu|cuda|mps`` (train, generate, evaluate, compare; default ``auto``: CUDA or MPS
 where present, else the CPU) says where the network runs. Seeds stay CPU generators and checkpoints
 hold CPU tensors; the shipped figures and MIDI bytes are CPU ones (``--device cpu`` reproduces them

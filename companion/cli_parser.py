@@ -134,8 +134,12 @@ def _add_course_verbs(verbs, torch_options, split_options, device_options) -> No
     compare = verbs.add_parser(
         "compare",
         help="every architecture, same corpus, same CPU budget, scored by the yardstick",
-        parents=[torch_options, device_options],
+        parents=[device_options],
     )
+    compare.add_argument("--threads", type=int,
+                         help="numpy's OpenBLAS threads only: torch always runs on one thread here, so that "
+                              "every model gets the same single core (the budget's unit; default: OpenBLAS's "
+                              "own choice)")  # fmt: skip
     compare.add_argument("--corpus", required=True, choices=("bach", "jazz"))
     compare.add_argument("--budget-minutes", type=float, default=2.0,
                          help="training budget per model in CPU minutes of the training process, one torch thread "

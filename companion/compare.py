@@ -2,7 +2,8 @@
 ``python -m companion compare --corpus C [--budget-minutes M] [--excerpts N] [--models ...]``.
 
 Each model of :data:`companion.zoo.MODELS` that takes the corpus is trained from scratch (same seed,
-one torch thread) until ``M`` CPU minutes of the training process (``max_cpu_seconds``, as
+one torch thread, whatever ``--threads`` says: the CLI's ``--threads`` caps numpy's OpenBLAS pool
+only) until ``M`` CPU minutes of the training process (``max_cpu_seconds``, as
 :mod:`companion.returns` does), then scored two ways on the test split:
 
 * the **yardstick** -- :func:`companion.yardstick.for_checkpoint` on ``N`` generated 8-bar excerpts

@@ -7,7 +7,8 @@ the chosen device; checkpoints are always written with CPU tensors (:func:`to_cp
 budgets (``cpu_seconds``) stay CPU figures; a run records its ``device`` beside them.
 
 :func:`blas_threads` caps the OpenBLAS thread pool numpy and scipy load, which torch's thread count
-does not reach (the CLI's ``--threads`` sets both).
+does not reach (the CLI's ``--threads`` and the ``threads`` argument of :mod:`companion.zoo`'s
+``train`` and ``evaluate`` set both).
 
 Used by the CLI's ``--device`` and ``--threads`` and the ``device`` argument of :mod:`companion.zoo`
 and the pipelines.

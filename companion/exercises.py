@@ -123,12 +123,14 @@ def share_exact_by_grid(song: Song, grids: list[int]) -> list[float]:
 
 def musegan_probabilities(checkpoint, phrases: int = 8, seed: int = 0):
     """02: the generator's cell probabilities, (phrases, tracks, 4 bars, 48 steps, 84 pitches), of a
-    checkpoint dict or a :class:`companion.family.Loaded`."""
+    checkpoint dict or a :class:`companion.family.Loaded` (loaded by :func:`companion.zoo.loaded`; the
+    latents are the MuseGAN sampler's own)."""
     import torch
 
-    from .pipelines.musegan import as_loaded, sample_latents
+    from . import zoo
+    from .pipelines.musegan import sample_latents
 
-    generator = as_loaded(checkpoint).network
+    generator = zoo.loaded(checkpoint).network
     latent = sample_latents(generator.config, phrases, torch.Generator().manual_seed(seed), 1.0)
     with torch.no_grad():
         return generator.probabilities(latent).numpy()
@@ -136,13 +138,15 @@ def musegan_probabilities(checkpoint, phrases: int = 8, seed: int = 0):
 
 def qn_at_threshold(checkpoint, probabilities, threshold: float) -> float:
     """02: mean qualified-note rate (%, over phrases and pitched tracks) of the rolls read from
-    ``probabilities`` with a plain threshold (a cell sounds above it)."""
+    ``probabilities`` with a plain threshold (a cell sounds above it), decoded by the checkpoint's
+    codec (a checkpoint dict or a :class:`companion.family.Loaded`, through :func:`companion.zoo.loaded`)."""
+    from . import zoo
     from .metrics import qualified_note_rate
-    from .pipelines.musegan import decode
 
+    codec = zoo.loaded(checkpoint).codec
     rates = []
     for phrase in probabilities:
-        rates += list(qualified_note_rate(decode(checkpoint, phrase > threshold)).values())
+        rates += list(qualified_note_rate(codec.decode(phrase > threshold)).values())
     return sum(rates) / max(len(rates), 1)
 
 

@@ -15,8 +15,9 @@ Sequences longer than the training context are scored with sliding windows no lo
 (:meth:`companion.models.gpt.GPT.window_nll`): sinusoidal positions do not extrapolate, and a model
 scored on longer windows than it was trained on looks much worse than it is (lesson 04, section 2).
 
-Used by notebooks 04_gpt_chords, 05_event_tokens and 06_diminishing_returns, and by
-:mod:`companion.pipelines.gpt`'s ``evaluate``.
+Used by notebooks 04_gpt_chords, 05_event_tokens and 06_diminishing_returns, the lesson-04/05
+measurements, and the GPT family's likelihood (:meth:`companion.pipelines.gpt.GPTFamily.likelihood`,
+which :func:`companion.zoo.evaluate` reaches); it imports no family and opens no checkpoint.
 """
 
 from __future__ import annotations

@@ -259,9 +259,9 @@ def stopped_before(checkpoint_path: Path, minutes: float | None, *, steps: int |
     None where it did not (or there is no checkpoint)."""
     if not checkpoint_path.exists():
         return None
-    from .checkpoint import load_checkpoint
+    from . import zoo
 
-    info = load_checkpoint(checkpoint_path)["train"]
+    info = zoo.provenance(checkpoint_path)
     if steps is None:
         short, above = float(info.get("cpu_seconds") or 0) < minutes * 60, {"above_minutes": minutes}
     else:

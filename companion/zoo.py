@@ -7,10 +7,15 @@ holds what is its own -- network, codec, sampler -- and :mod:`companion.family` 
 
     train(name, corpus, *, steps, max_cpu_seconds, seed, threads, resume, out, device) -> checkpoint dict
     load(spec, *, device) -> Loaded            # a path or "model:corpus"; the network built once
+    provenance(spec) -> dict                   # its ``train`` record only, no network built
     generate(loaded, *, bars, seed, temperature) -> Song
     sample(loaded, count, *, bars, seed, temperature) -> list of Song
     evaluate(loaded, corpus, *, split, seed, excerpts) -> dict of plain numbers (one path for all)
     ship(path, corpus, *, command) -> manifest path
+
+``threads`` (train, evaluate) runs the call on that many torch threads (restored afterwards) and caps
+numpy's OpenBLAS pool at it, as the CLI's ``--threads`` does (:func:`companion.device.blas_threads`;
+that cap is not restored: it holds for the rest of the process).
 
 ``device`` is ``"auto"``, ``"cpu"`` (the default: the shipped figures and byte-identical outputs),
 ``"cuda"`` or ``"mps"`` (:func:`companion.device.resolve_device`). Recipes are
@@ -157,6 +162,18 @@ def resolve(spec: str | Path) -> Path:
     return Path(text)
 
 
+def provenance(spec: str | Path) -> dict[str, Any]:
+    """The ``train`` record of a checkpoint (a path or ``model:corpus``) -- steps, CPU seconds, early
+    stopping -- read without building its network (what :func:`load` gives as ``Loaded.provenance``).
+    The returns sweep reads it to see where a run stopped (:func:`companion.returns.stopped_before`).
+
+    Raises:
+        CheckpointError: a missing, unsafe or foreign file.
+        ModelError: an unknown ``model:corpus`` name.
+    """
+    return load_checkpoint(resolve(spec))["train"]
+
+
 def load(spec: str | Path, *, device: str | None = "cpu") -> Loaded:
     """Load a checkpoint by path or ``model:corpus``: its model checked, its network built (once) on
     ``device``.
@@ -205,6 +222,17 @@ def loaded(model: Loaded | dict[str, Any], device: str | None = None) -> Loaded:
     return _loaded(model, device=device or "cpu")
 
 
+def _cap_blas(threads: int | None) -> None:
+    """Cap numpy's OpenBLAS pools at ``threads`` (:func:`companion.device.blas_threads`), as the CLI's
+    ``--threads`` does, where ``threads`` is given; a count below 1 is left to the family, which
+    refuses it. Nothing is restored afterwards: the cap holds for the rest of the process (torch's
+    threads, by contrast, are restored by :func:`companion.family.torch_threads`)."""
+    if threads is not None and threads >= 1:
+        from .device import blas_threads
+
+        blas_threads(threads)
+
+
 def train(
     name: str,
     corpus: Corpus,
@@ -225,7 +253,8 @@ def train(
 ) -> dict[str, Any]:
     """Train ``name`` on ``corpus`` through its family (:func:`companion.family.train`): for ``steps``
     (default: the recipe's), or until ``max_seconds`` of wall time or ``max_cpu_seconds`` of CPU time,
-    on ``threads`` torch threads; returns the checkpoint dict. ``checkpoint_every`` saves to ``out``
+    on ``threads`` torch threads (and numpy's OpenBLAS pool capped at ``threads``, not restored:
+    :func:`_cap_blas`); returns the checkpoint dict. ``checkpoint_every`` saves to ``out``
     every this many steps (None: the family's interval). ``device`` says where it trains (recorded as
     ``train["device"]``; the checkpoint holds CPU tensors whatever it is, and ``max_cpu_seconds``
     stays CPU time). ``recipe`` picks the recipe file (:meth:`companion.family.Family.recipe`; for the
@@ -235,6 +264,7 @@ def train(
         raise ModelError(f"{name} trains on {', '.join(model.corpora)} (or a folder), not {corpus.name}")
     if checkpoint_every is not None and checkpoint_every < 1:
         raise ModelError(f"checkpoint interval {checkpoint_every}: choose 1 step or more")
+    _cap_blas(threads)
     return protocol.train(family(name), name, corpus, steps=steps, max_seconds=max_seconds,
                           max_cpu_seconds=max_cpu_seconds, seed=seed, threads=threads, resume=resume, out=out,
                           device=device, overrides=overrides, command=command, show_progress=show_progress,
@@ -302,12 +332,14 @@ def evaluate(
     """The one measurement of every architecture (:func:`companion.family.evaluate`) on ``corpus``'s
     ``split``: likelihoods where defined, the shared metrics of generated and real music scored alike,
     the family's own diagnostics under ``extras`` (unless ``extras=False``); ``songs`` generated
-    songs of ``bars`` bars.
+    songs of ``bars`` bars. ``threads`` sets torch's threads for the measurement (restored) and caps
+    numpy's OpenBLAS pool, the yardstick's included (not restored: :func:`_cap_blas`).
 
     With ``excerpts`` > 0 the result also holds ``yardstick``: :func:`companion.yardstick.for_checkpoint`
     on that many generated 8-bar excerpts (the model's NLL passed through), with its noise floor,
     baselines and intervals."""
     model = loaded(model, device)
+    _cap_blas(threads)
     result = protocol.evaluate(model, corpus, split=split, seed=seed, songs=songs, bars=bars, threads=threads,
                                extras=extras)  # fmt: skip
     if excerpts > 0:

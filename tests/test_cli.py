@@ -93,6 +93,16 @@ def test_bad_thread_count_is_one_line_and_exit_2(tmp_path, capsys):
     assert not (tmp_path / "x.mid").exists()
 
 
+def test_compare_says_its_torch_runs_on_one_thread_whatever_threads_says(capsys):
+    from companion.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["compare", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "OpenBLAS threads only: torch always runs on one thread" in text
+    assert build_parser().parse_args(["compare", "--corpus", "jazz", "--threads", "2"]).threads == 2
+
+
 def test_split_seed_and_training_seed_are_separate_options():
     from companion.cli import build_parser
 

@@ -1,8 +1,11 @@
 """``--device`` and ``device=``: where a model runs. ``auto`` picks CUDA or MPS where present, else
 the CPU; a bad name is a package error (exit 2 and one line on the command line); checkpoints hold
-CPU tensors whatever the device, and a run records its device beside its CPU seconds."""
+CPU tensors whatever the device, and a run records its device beside its CPU seconds. ``--threads``
+and ``threads=`` cap numpy's OpenBLAS pools too."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 import torch
@@ -117,25 +120,50 @@ def test_cuda_trains_generates_and_saves_cpu_tensors(tmp_path):
     assert zoo.generate(musegan, bars=4, seed=0, device="cuda").num_bars == 4
 
 
-def test_blas_threads_caps_the_openblas_pools_numpy_loaded():
+def _openblas_thread_getters() -> list:
+    """The thread-count getter of every OpenBLAS library this process has loaded (none where numpy
+    uses another BLAS, or off Linux)."""
     import ctypes
     from pathlib import Path
-
-    import numpy as np
-
-    from companion.device import blas_threads
 
     maps = Path("/proc/self/maps")
     lines = maps.read_text().splitlines() if maps.exists() else []
     libraries = sorted({line.split()[-1] for line in lines if "openblas" in line})
     getters = [getattr(ctypes.CDLL(p), "scipy_openblas_get_num_threads64_", None) for p in libraries]
-    getters = [g for g in getters if g is not None]
+    return [g for g in getters if g is not None]
+
+
+def test_blas_threads_caps_the_openblas_pools_numpy_loaded():
+    import numpy as np
+
+    from companion.device import blas_threads
+
+    getters = _openblas_thread_getters()
     before = [g() for g in getters]
     try:
         assert blas_threads(1) >= len(getters)
         assert [g() for g in getters] == [1] * len(getters)
         a = np.arange(12.0).reshape(3, 4)
         assert np.array_equal(a @ a.T, np.einsum("ij,kj->ik", a, a))
+    finally:
+        if before:
+            blas_threads(max(before))
+
+
+def test_threads_in_the_python_api_cap_numpy_s_openblas_as_the_cli_does(monkeypatch):
+    from companion.device import blas_threads
+
+    getters = _openblas_thread_getters()
+    before = [g() for g in getters]
+    corpus = _tiny_bach()
+    try:
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+        checkpoint = zoo.train("gpt-chords", corpus, steps=1, overrides=TINY, show_progress=False, threads=1)
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # for pools loaded later, too
+        assert [g() for g in getters] == [1] * len(getters)  # and not restored after the call
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+        zoo.evaluate(checkpoint, corpus, songs=1, bars=2, extras=False, threads=1)
+        assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
     finally:
         if before:
             blas_threads(max(before))

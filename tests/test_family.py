@@ -33,6 +33,13 @@ def test_bad_input_names_the_problem():
         zoo.evaluate(zoo.load("gpt-chords:bach"), load_corpus("bach"), split="nope")
 
 
+def test_a_checkpoint_s_training_record_is_read_through_the_zoo():
+    record = zoo.provenance("gpt-chords:jsb")  # no network built: what the returns sweep reads
+    assert record == zoo.load("gpt-chords:jsb").provenance and record["steps"] >= 1
+    with pytest.raises(zoo.ModelError, match="no shipped checkpoint"):
+        zoo.provenance("gpt-chords:nope")
+
+
 def test_threads_are_set_for_the_run_and_restored(one_thread):
     checkpoint = zoo.train("gpt-chords", load_corpus("bach"), steps=1, seed=0, threads=2, show_progress=False)
     assert checkpoint["train"]["torch_threads"] == 2

@@ -91,13 +91,13 @@ def test_curves_summarise_a_results_file_per_model_and_corpus(tmp_path):
 
 
 def test_a_run_that_stopped_early_is_not_scored_again_above_its_stop(tmp_path, monkeypatch):
-    import companion.checkpoint
+    import companion.zoo
     from companion import returns
 
     path = tmp_path / "gpt-events-bach-seed0.pt"
     path.write_bytes(b"stands for a checkpoint")
     info = {"stopped_early": True, "cpu_seconds": 1730.7, "steps": 4800, "best_step": 4300}
-    monkeypatch.setattr(companion.checkpoint, "load_checkpoint", lambda p: {"train": info})
+    monkeypatch.setattr(companion.zoo, "load_checkpoint", lambda p: {"train": info})  # the zoo opens it
     assert returns.stopped_before(path, 16) is None  # it ran past 16 CPU minutes
     assert returns.stopped_before(path, 64) == {"train_cpu_seconds": 1730.7, "steps": 4800, "best_step": 4300,
                                                 "above_minutes": 64}  # fmt: skip
@@ -128,12 +128,12 @@ def test_step_rungs_are_points_of_their_own_that_a_restarted_sweep_finds(tmp_pat
 
 
 def test_a_run_that_stopped_early_below_a_step_rung_is_not_scored_at_it(tmp_path, monkeypatch):
-    import companion.checkpoint
+    import companion.zoo
 
     path = tmp_path / "gpt-events-bach-seed0.pt"
     path.write_bytes(b"stands for a checkpoint")
     info = {"stopped_early": True, "cpu_seconds": 12.5, "steps": 40, "best_step": 30}
-    monkeypatch.setattr(companion.checkpoint, "load_checkpoint", lambda p: {"train": info})
+    monkeypatch.setattr(companion.zoo, "load_checkpoint", lambda p: {"train": info})  # the zoo opens it
     assert returns.stopped_before(path, None, steps=40) is None  # it reached the rung
     assert returns.stopped_before(path, None, steps=80) == {"train_cpu_seconds": 12.5, "steps": 40, "best_step": 30,
                                                             "above_steps": 80}  # fmt: skip
