@@ -3,6 +3,7 @@ who runs the demo or a lesson actually hears, scored the same way as the returns
 **test** split with 100 excerpts, beside what each checkpoint cost to train (from its manifest).
 
     python -m companion.shipped --out results/shipped_yardstick.jsonl      # every shipped bach/jazz model
+    python -m companion.shipped --ship-rung musegan-hybrid:bach --seed 2 --minutes 16   # ship a sweep rung
 
 One JSON line per checkpoint, appended at once; a rerun skips a checkpoint whose sha256 is already
 scored (so a retrained checkpoint is scored again and the old line stays, marked by its sha256). A
@@ -17,6 +18,11 @@ yardstick's ``headline`` (every set's feature-classifier accuracy with its inter
 without measuring anything: from the manifest's yardstick (``ship --excerpts``) or else from this
 file's line of the same sha256.
 
+:func:`ship_rung` makes one rung of the returns sweep (:mod:`companion.returns`, its checkpoint under
+``runs/returns/``) the shipped checkpoint of its model and corpus: copied into the package, shipped on
+one thread (no optimiser state, the manifest with the sweep command that trained it, its CPU seconds,
+steps and the yardstick on the test split), and scored into the results file from that manifest.
+
 Used by notebook 06 and :mod:`companion.demo`.
 """
 
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +143,61 @@ def row(spec: str, manifest: dict[str, Any], yardstick: dict[str, Any], *, score
     }
 
 
+def rung_command(model: str, corpus: str, seed: int, minutes: float, checkpoint: dict[str, Any], source: Path,
+                 target: Path) -> str:  # fmt: skip
+    """The commands that made a shipped sweep rung: the returns sweep of its run up to ``minutes``, then
+    ``ship``; with where early stopping ended the run, if it did."""
+    from .returns import LADDER_MINUTES, MULTI_SEED_MINUTES
+
+    ladder = " ".join(f"{rung:g}" for rung in LADDER_MINUTES if rung <= minutes)
+    above = f" --above-seed {seed}" if seed and minutes > MULTI_SEED_MINUTES else ""
+    info = checkpoint["train"]
+    stopped = ""
+    if info.get("stopped_early"):
+        stopped = f", stopped early at step {info['steps']}, best step {info['best_step']}"
+    return (f"python -m companion.returns --out results/returns_curves.jsonl --models {model} --corpora {corpus} "
+            f"--seeds {seed}{above} --ladder {ladder} (its {minutes:g}-CPU-minute rung: {source}{stopped}), then "
+            f"python -m companion ship {target.name} --corpus {corpus} --threads 1")  # fmt: skip
+
+
+def ship_rung(spec: str, *, seed: int, minutes: float, runs: Path = Path("runs/returns"),
+              excerpts: int = EXCERPTS) -> Path:  # fmt: skip
+    """Ship the sweep rung ``runs/<model>-<corpus>-seed<seed>-<minutes>min.pt`` as ``spec``'s checkpoint
+    (on one thread, the yardstick on ``excerpts`` test excerpts in the manifest). The shipped files it
+    replaces are restored if shipping fails. Returns the manifest's path.
+
+    Raises:
+        CompanionError: no such rung checkpoint, or ``spec`` is not a shipped model and corpus.
+    """
+    import shutil
+
+    import torch
+
+    from . import zoo
+    from .data import load_corpus
+    from .device import blas_threads
+    from .errors import CompanionError
+
+    model, corpus_name = spec.split(":") if spec.count(":") == 1 else (spec, "")
+    if model not in zoo.MODELS or corpus_name not in zoo.MODELS[model].corpora:
+        raise CompanionError(f"{spec}: not a shipped model and corpus (e.g. musegan-hybrid:bach)")
+    source = Path(runs) / f"{model}-{corpus_name}-seed{seed}-{minutes:g}min.pt"
+    if not source.is_file():
+        raise CompanionError(f"{source}: no such rung checkpoint (run python -m companion.returns first)")
+    target = zoo.shipped_path(model, corpus_name)
+    kept = {path: path.read_bytes() for path in (target, target.with_suffix(".json")) if path.exists()}
+    torch.set_num_threads(1)
+    blas_threads(1)
+    try:
+        shutil.copyfile(source, target)
+        command = rung_command(model, corpus_name, seed, minutes, zoo.load(target).checkpoint, source, target)
+        return zoo.ship(target, load_corpus(corpus_name), command=command, excerpts=excerpts)
+    except BaseException:
+        for path, data in kept.items():
+            path.write_bytes(data)
+        raise
+
+
 def main(argv: list[str] | None = None) -> int:
     from . import zoo
     from .returns import append_row
@@ -145,7 +207,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpora", nargs="+", default=["bach", "jazz"])
     parser.add_argument("--models", nargs="+", default=None, help="only these models (default: every shipped one)")
     parser.add_argument("--excerpts", type=int, default=EXCERPTS)
+    parser.add_argument("--ship-rung", metavar="MODEL:CORPUS", default=None,
+                        help="first ship this model's returns-sweep rung (with --seed and --minutes)")
+    parser.add_argument("--seed", type=int, default=0, help="the sweep run's seed (--ship-rung)")
+    parser.add_argument("--minutes", type=float, default=None, help="the rung's CPU minutes (--ship-rung)")
+    parser.add_argument("--runs", type=Path, default=Path("runs/returns"), help="the sweep's run checkpoints")
     args = parser.parse_args(argv)
+    if args.ship_rung:
+        if args.minutes is None:
+            parser.error("--ship-rung needs --minutes")
+        from .errors import CompanionError
+
+        try:
+            manifest = ship_rung(args.ship_rung, seed=args.seed, minutes=args.minutes, runs=args.runs,
+                                 excerpts=args.excerpts)  # fmt: skip
+        except CompanionError as exc:
+            print(f"companion.shipped: error: {exc}", file=sys.stderr)
+            return 2
+        print(f"{args.ship_rung}: shipped -> {manifest}", flush=True)
+        args.models, args.corpora = [args.ship_rung.split(":")[0]], [args.ship_rung.split(":")[1]]
     done = scored(args.out)
     for spec, path in zoo.shipped_checkpoints().items():
         model, corpus = spec.split(":")

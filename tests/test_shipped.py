@@ -58,3 +58,35 @@ def test_a_manifest_that_holds_the_yardstick_gives_the_same_line_as_scoring_it_a
     for key in ("headline", "roll", "frechet", "overlap_mean", "nll", "steps", "cpu_seconds", "excerpts"):
         assert line[key] == measured[key], key
     assert shipped.from_manifest("gpt-events:bach", excerpts=12) is None  # another measurement: score it
+
+
+def test_a_sweep_rung_is_shipped_with_the_command_that_made_it_and_a_failed_ship_loses_nothing(tmp_path, monkeypatch):
+    import pytest
+
+    from companion.data import load_corpus
+    from companion.errors import CompanionError
+
+    runs, package = tmp_path / "runs", tmp_path / "checkpoints"
+    runs.mkdir(), package.mkdir()
+    monkeypatch.setattr(zoo, "CHECKPOINT_DIR", package)
+    rung = runs / "gpt-chords-bach-seed1-4min.pt"
+    zoo.train("gpt-chords", load_corpus("bach"), steps=2, seed=1, out=rung, show_progress=False)
+
+    manifest_path = shipped.ship_rung("gpt-chords:bach", seed=1, minutes=4, runs=runs, excerpts=8)
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest_path == package / "gpt-chords-bach.json" and manifest["steps"] == 2
+    assert manifest["command"].startswith("python -m companion.returns --out results/returns_curves.jsonl "
+                                          "--models gpt-chords --corpora bach --seeds 1 --ladder 0.5 1 2 4 ")
+    assert manifest["cpu_seconds"] > 0 and manifest["metrics"]["test"]["yardstick"]["settings"]["excerpts"] == 8
+    line = shipped.from_manifest("gpt-chords:bach", excerpts=8)
+    assert line["sha256"] == manifest["sha256"] and line["cpu_seconds"] == manifest["cpu_seconds"]
+
+    shipped_bytes = (package / "gpt-chords-bach.pt").read_bytes()
+    with pytest.raises(CompanionError, match="seed1-8min.pt: no such rung checkpoint"):
+        shipped.ship_rung("gpt-chords:bach", seed=1, minutes=8, runs=runs)
+    monkeypatch.setattr(zoo, "ship", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk full")))
+    with pytest.raises(RuntimeError, match="disk full"):
+        shipped.ship_rung("gpt-chords:bach", seed=1, minutes=4, runs=runs)
+    assert (package / "gpt-chords-bach.pt").read_bytes() == shipped_bytes  # the shipped files are put back
+    assert json.loads(manifest_path.read_text()) == manifest
+    assert shipped.main(["--out", str(tmp_path / "s.jsonl"), "--ship-rung", "nope:bach", "--minutes", "4"]) == 2
